@@ -1,0 +1,59 @@
+# The Dress Store. `make run` sets everything up and serves the demo store; `make test` runs
+# the whole suite on PostgreSQL and Redis. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PRODUCTS ?= 120
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve test lint format check deploy-check clean
+
+help:
+	@echo "make run      set up a virtualenv, the database and the demo store, then serve it on http://127.0.0.1:8000"
+	@echo "make test     run the whole test suite on PostgreSQL and Redis"
+	@echo "make lint     ruff check and format check"
+	@echo "make format   ruff format and fix"
+	@echo "make check    Django's checks, migrations check, and check --deploy under production settings"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo --products $(PRODUCTS) --demo-staff
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev
+	scripts/run-tests.sh
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: $(VENV)/.installed
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=dress_store.settings.production \
+	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
+	DJANGO_ALLOWED_HOSTS=shop.example.com DATABASE_URL=postgres://postgres@127.0.0.1:5432/dress_store \
+	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:25 DEFAULT_FROM_EMAIL=shop@example.com \
+	SITE_URL=https://shop.example.com \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media

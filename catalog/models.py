@@ -1,0 +1,388 @@
+"""The catalog as Wagtail pages: a shop index, nested categories and products.
+
+A product's variants (size x colour, SKU, stock, price override) are an inline of the product
+page, so they travel with its revisions. Stock is the exception: it changes with every sale, so a
+revision's copy of it is stale by the time the revision is published. `ProductVariant.save()`
+therefore never writes stock over an existing row; stock moves only through `catalog.stock`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.blocks import RichTextBlock
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .forms import ProductPageForm, VariantsPanel
+from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION
+
+
+class SortedSnippet(models.Model):
+    """A small lookup snippet that merchandisers put in order (sizes, colours)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=40,
+        unique=True,
+        blank=True,
+        help_text=_("Used in filter links. Left blank, it is made from the name."),
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0, db_index=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:40]
+        super().save(*args, **kwargs)
+
+
+class Size(SortedSnippet):
+    class Meta(SortedSnippet.Meta):
+        verbose_name = _("size")
+        verbose_name_plural = _("sizes")
+
+
+class Colour(SortedSnippet):
+    swatch = models.CharField(
+        _("swatch"),
+        max_length=7,
+        default="#000000",
+        validators=[
+            RegexValidator(
+                r"^#[0-9a-fA-F]{6}$",
+                _("Enter the swatch as a hex colour such as #1A2B3C."),
+            )
+        ],
+        help_text=_("A hex colour such as #1A2B3C, shown as the colour's swatch."),
+    )
+
+    panels = [*SortedSnippet.panels, FieldPanel("swatch")]
+
+    class Meta(SortedSnippet.Meta):
+        verbose_name = _("colour")
+        verbose_name_plural = _("colours")
+
+
+class SizeGuide(index.Indexed, models.Model):
+    title = models.CharField(_("title"), max_length=100, unique=True)
+    body = StreamField(
+        [
+            ("text", RichTextBlock(features=["bold", "italic", "link", "ul", "ol"])),
+            ("table", TableBlock()),
+        ],
+        verbose_name=_("body"),
+        help_text=_("Measurements per size, and how to measure."),
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("body")]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("size guide")
+        verbose_name_plural = _("size guides")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@register_setting(icon="tasks")
+class MerchandisingSettings(BaseGenericSetting):
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low stock threshold"),
+        default=5,
+        help_text=_("Variants with this many pieces or fewer show under 'Low stock'."),
+    )
+
+    panels = [FieldPanel("low_stock_threshold")]
+
+    class Meta:
+        verbose_name = _("merchandising settings")
+
+
+class ShopIndexPage(Page):
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["catalog.CategoryPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("shop index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request, root=self))
+        return context
+
+
+class CategoryPage(Page):
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown on category tiles."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("image")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["catalog.ShopIndexPage", "catalog.CategoryPage"]
+    subpage_types = ["catalog.CategoryPage", "catalog.ProductPage"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def get_context(self, request, *args, **kwargs):
+        from .listing import listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request, root=self))
+        return context
+
+
+class ProductPage(Page):
+    summary = models.TextField(
+        _("summary"), max_length=300, help_text=_("One or two sentences for listings and search.")
+    )
+    description = RichTextField(
+        _("description"), blank=True, features=["h3", "bold", "italic", "link", "ul", "ol"]
+    )
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    compare_at_price = models.DecimalField(
+        _("compare-at price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("The former price, shown struck through when the product is on sale."),
+    )
+    size_guide = models.ForeignKey(
+        SizeGuide,
+        verbose_name=_("size guide"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
+    )
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Featured products come first in picks.")
+    )
+
+    base_form_class = ProductPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        InlinePanel("gallery_images", label=_("Gallery image"), min_num=1),
+        FieldPanel("size_guide"),
+        FieldPanel("featured"),
+        MultiFieldPanel(
+            [
+                FieldPanel("price", permission=MERCHANDISE_PERMISSION),
+                FieldPanel("compare_at_price", permission=MERCHANDISE_PERMISSION),
+            ],
+            heading=_("Pricing"),
+            permission=MERCHANDISE_PERMISSION,
+        ),
+        VariantsPanel(
+            "variants",
+            label=_("Variant"),
+            heading=_("Variants and stock"),
+            permission=MERCHANDISE_PERMISSION,
+        ),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.SearchField("category_names"),
+        index.SearchField("skus"),
+        index.FilterField("price"),
+        index.FilterField("featured"),
+    ]
+
+    parent_page_types = ["catalog.CategoryPage"]
+    subpage_types: list[str] = []
+    # A copy must not carry the original's SKUs (they are unique) or its stock.
+    exclude_fields_in_copy = ["variants"]
+
+    class Meta:
+        verbose_name = _("product")
+        permissions = [
+            (MERCHANDISE_CODENAME, _("Can change prices, variants and stock of products")),
+        ]
+
+    def clean(self):
+        super().clean()
+        if (
+            self.compare_at_price is not None
+            and self.price is not None
+            and self.compare_at_price <= self.price
+        ):
+            raise ValidationError(
+                {
+                    "compare_at_price": _(
+                        "The compare-at price must be higher than the price; "
+                        "leave it empty when the product is not on sale."
+                    )
+                }
+            )
+
+    @property
+    def currency(self) -> str:
+        return settings.STORE_CURRENCY
+
+    @property
+    def on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    def category_names(self) -> str:
+        """The names of the categories above this product, for search."""
+        return " ".join(CategoryPage.objects.ancestor_of(self).values_list("title", flat=True))
+
+    def skus(self) -> str:
+        return " ".join(variant.sku for variant in self.variants.all())
+
+    @cached_property
+    def first_image(self) -> ProductImage | None:
+        images = list(self.gallery_images.all())
+        return images[0] if images else None
+
+    def get_context(self, request, *args, **kwargs):
+        from .product import product_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(product_context(self, request))
+        return context
+
+
+class ProductImage(Orderable):
+    product = ParentalKey(ProductPage, related_name="gallery_images", on_delete=models.CASCADE)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    alt_text = models.CharField(
+        _("alt text"),
+        max_length=250,
+        help_text=_("What the photo shows, for shoppers who cannot see it."),
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("gallery image")
+
+
+class ProductVariant(Orderable):
+    product = ParentalKey(ProductPage, related_name="variants", on_delete=models.CASCADE)
+    size = models.ForeignKey(
+        Size, verbose_name=_("size"), on_delete=models.PROTECT, related_name="variants"
+    )
+    colour = models.ForeignKey(
+        Colour, verbose_name=_("colour"), on_delete=models.PROTECT, related_name="variants"
+    )
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    stock = models.PositiveIntegerField(
+        _("stock"),
+        default=0,
+        help_text=_("Pieces available to sell. Sales made while you edit are not lost."),
+    )
+    price = models.DecimalField(
+        _("price override"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Leave empty to sell at the product's price."),
+    )
+
+    panels = [
+        FieldPanel("size"),
+        FieldPanel("colour"),
+        FieldPanel("sku"),
+        FieldPanel("stock"),
+        FieldPanel("stock_shown"),
+        FieldPanel("price"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "size", "colour"],
+                name="catalog_variant_one_per_size_colour",
+                violation_error_message=_(
+                    "This product already has a variant in this size and colour."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["stock"], name="catalog_variant_stock")]
+
+    def __str__(self) -> str:
+        return f"{self.product.title} – {self.size} / {self.colour} ({self.sku})"
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.price if self.price is not None else self.product.price
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk is not None
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+            and type(self).objects.filter(pk=self.pk).exists()
+        ):
+            # Saved from a page revision (publish, revert): every field but stock.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "stock"
+            ]
+        super().save(*args, **kwargs)

@@ -1,0 +1,110 @@
+"""What a product page shows: its gallery, the size x colour picker and its structured data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.html import strip_tags
+from wagtail.images import get_image_model
+
+from home.store import store_for
+
+from .images import largest_jpeg, rendition_prefetch
+from .models import Colour, ProductPage, ProductVariant, Size
+
+
+@dataclass(frozen=True)
+class PickerRow:
+    colour: Colour
+    cells: list[ProductVariant | None]  # one per size; None where the product has no such variant
+
+
+def picker(variants: list[ProductVariant]) -> tuple[list[Size], list[PickerRow]]:
+    """A grid of the product's variants: a row per colour, a column per size."""
+
+    def order(item):
+        return (item.sort_order, item.name)
+
+    sizes = sorted({v.size_id: v.size for v in variants}.values(), key=order)
+    colours = sorted({v.colour_id: v.colour for v in variants}.values(), key=order)
+    by_key = {(v.size_id, v.colour_id): v for v in variants}
+    rows = [
+        PickerRow(colour=colour, cells=[by_key.get((size.pk, colour.pk)) for size in sizes])
+        for colour in colours
+    ]
+    return sizes, rows
+
+
+def absolute_url(path: str) -> str:
+    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+
+
+def structured_data(product: ProductPage, variants, gallery, *, url: str, brand: str) -> str:
+    """schema.org Product in JSON-LD, escaped for a <script> element."""
+    images = [absolute_url(largest_jpeg(item.image, "product").url) for item in gallery[:3]]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.summary or strip_tags(product.description),
+        "url": url,
+        "image": images,
+        "brand": {"@type": "Brand", "name": brand},
+        "offers": [
+            {
+                "@type": "Offer",
+                "sku": variant.sku,
+                "name": f"{product.title} – {variant.size.name} / {variant.colour.name}",
+                "price": str(variant.unit_price),
+                "priceCurrency": settings.STORE_CURRENCY.upper(),
+                "availability": "https://schema.org/"
+                + ("InStock" if variant.in_stock else "OutOfStock"),
+                "itemCondition": "https://schema.org/NewCondition",
+                "url": url,
+            }
+            for variant in variants
+        ],
+    }
+    if variants:
+        data["sku"] = variants[0].sku
+    text = json.dumps(data, ensure_ascii=False)
+    # The same escapes as django.utils.html.json_script, so no value can close the element.
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+def product_context(product: ProductPage, request) -> dict:
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=rendition_prefetch("product", "thumb"))
+    )
+    gallery = list(
+        product.gallery_images.select_related("image").prefetch_related(
+            Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
+        )
+    )
+    variants = list(product.variants.select_related("size", "colour"))
+    for variant in variants:
+        # The variant's product is this page; spare a query per variant for unit_price.
+        variant.product = product
+    sizes, rows = picker(variants)
+    url = absolute_url(product.get_url(request) or "")
+    return {
+        "gallery": gallery,
+        "variants": variants,
+        "picker_sizes": sizes,
+        "picker_rows": rows,
+        "in_stock": any(variant.in_stock for variant in variants),
+        "structured_data": structured_data(
+            product,
+            variants,
+            gallery,
+            url=url,
+            brand=store_for(request).name,
+        ),
+        "canonical_url": url,
+        "og_image": largest_jpeg(gallery[0].image, "product") if gallery else None,
+    }

@@ -1,0 +1,137 @@
+"""Fixtures shared by every app's tests: a clean cache, the site tree, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from wagtail.models import Page, Site
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    """Every test starts with an empty cache (only this worker's keys are touched)."""
+    for alias in ("default", "renditions"):
+        caches[alias].delete_pattern("*")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root():
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def home_page(db):
+    """The store's home page at the root of the default site, instead of Wagtail's welcome page."""
+    from home.models import HomePage
+
+    root = Page.get_first_root_node()
+    for welcome in root.get_children().filter(content_type=ContentType.objects.get_for_model(Page)):
+        Site.objects.filter(root_page=welcome).delete()
+        welcome.delete()
+    root.refresh_from_db()
+    home = root.add_child(instance=HomePage(title="Home", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "root_page": home,
+            "site_name": "Test store",
+        },
+    )
+    Site.clear_site_root_paths_cache()
+    return home
+
+
+@pytest.fixture
+def shop(home_page):
+    from catalog.tests.factories import ShopIndexPageFactory
+
+    return ShopIndexPageFactory(parent=home_page)
+
+
+@pytest.fixture
+def category(shop):
+    from catalog.tests.factories import CategoryPageFactory
+
+    return CategoryPageFactory(parent=shop, title="Dresses", slug="dresses", show_in_menus=True)
+
+
+@pytest.fixture
+def sizes(db):
+    from catalog.tests.factories import SizeFactory
+
+    return {
+        name: SizeFactory(name=name, slug=name.lower(), sort_order=i)
+        for i, name in enumerate(["S", "M", "L"])
+    }
+
+
+@pytest.fixture
+def colours(db):
+    from catalog.tests.factories import ColourFactory
+
+    return {
+        name: ColourFactory(name=name, slug=name.lower(), swatch=swatch, sort_order=i)
+        for i, (name, swatch) in enumerate([("Black", "#1C1C1C"), ("Ivory", "#F4EFE6")])
+    }
+
+
+@pytest.fixture
+def make_product(category, sizes, colours):
+    """make_product(title=..., price=..., stock={("M", "Black"): 3}, parent=...) -> ProductPage."""
+    from catalog.tests.factories import ProductPageFactory, VariantFactory
+
+    def make(*, stock=None, parent=None, **fields):
+        fields.setdefault("price", Decimal("100.00"))
+        product = ProductPageFactory(parent=parent or category, **fields)
+        for (size, colour), pieces in (stock or {("M", "Black"): 5}).items():
+            VariantFactory(product=product, size=sizes[size], colour=colours[colour], stock=pieces)
+        return product
+
+    return make
+
+
+# Chromium ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server's database work
+    # happens in its own thread, and the test's own ORM calls are plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class HomeConfig(AppConfig):
+    name = "home"
+    verbose_name = "Home and site"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,102 @@
+"""The site's shell: the home page, campaign landing pages and the store-wide settings."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import FooterColumnBlock, PageBodyBlock, SocialLinkBlock
+
+
+class HomePage(Page):
+    body = StreamField(PageBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["catalog.ShopIndexPage", "home.LandingPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find the page for a path in one query for the whole chain of pages, instead of two
+        queries per level (a child by slug, then its specific object).
+
+        Equivalent to Wagtail's walk as long as no page below overrides `route` (none does here);
+        paths that match no page fall back to that walk, so a routable page would still work.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:depth]) + "/"
+            for depth in range(1, len(path_components) + 1)
+        ]
+        chain = {page.url_path: page for page in Page.objects.filter(url_path__in=prefixes)}
+        if len(chain) != len(prefixes):
+            return super().route(request, path_components)
+        pages = [chain[prefix] for prefix in prefixes]
+        target = pages[-1].specific
+        target.route_ancestors = [self, *pages[:-1]]
+        target._cached_parent_obj = pages[-2] if len(pages) > 1 else self
+        return target.route(request, [])
+
+
+class LandingPage(Page):
+    """A campaign page: scheduled, previewed and moderated like any Wagtail page."""
+
+    body = StreamField(PageBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("landing page")
+
+
+@register_setting(icon="cog")
+class StoreSettings(BaseGenericSetting):
+    store_name = models.CharField(_("store name"), max_length=60, default="The Dress Store")
+    announcement = models.CharField(
+        _("announcement"),
+        max_length=140,
+        blank=True,
+        help_text=_("A line above the header on every page, such as a sale or shipping offer."),
+    )
+    announcement_link = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("announcement link"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    footer_columns = StreamField(
+        [("column", FooterColumnBlock())], verbose_name=_("footer links"), blank=True
+    )
+    social_links = StreamField(
+        [("link", SocialLinkBlock())], verbose_name=_("social links"), blank=True
+    )
+
+    panels = [
+        FieldPanel("store_name"),
+        MultiFieldPanel(
+            [FieldPanel("announcement"), FieldPanel("announcement_link")],
+            heading=_("Announcement bar"),
+        ),
+        FieldPanel("footer_columns"),
+        FieldPanel("social_links"),
+    ]
+
+    class Meta:
+        verbose_name = _("store settings")

@@ -1,0 +1,57 @@
+"""Plain views of the site: health check and robots.txt."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+
+def database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+    return "ok"
+
+
+def redis_state() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    try:
+        cache.set("healthz", "ok", 10)
+        return "ok" if cache.get("healthz") == "ok" else "error: no round trip"
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """JSON for load balancers and the runbook: 200 when every part answers, else 503."""
+    checks = {"database": database_state(), "redis": redis_state()}
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /basket/",
+        "Disallow: /checkout/",
+        "Disallow: /accounts/",
+        "Disallow: /api/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
