@@ -37,12 +37,25 @@ def _media_root():
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Transactional tests (the browser's) flush the tables, and with --reuse-db that outlives the
+    session; put back the rows that Wagtail's and our data migrations make."""
+    from accounts.groups import ensure_staff_groups
+    from catalog.demo import ensure_roots
+
+    with django_db_blocker.unblock():
+        ensure_roots()
+        ensure_staff_groups()
+
+
 @pytest.fixture
 def home_page(db):
     """The store's home page at the root of the default site, instead of Wagtail's welcome page."""
+    from catalog.demo import ensure_roots
     from home.models import HomePage
 
-    root = Page.get_first_root_node()
+    root = ensure_roots()
     for welcome in root.get_children().filter(content_type=ContentType.objects.get_for_model(Page)):
         Site.objects.filter(root_page=welcome).delete()
         welcome.delete()

@@ -27,6 +27,7 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.search.backends import get_search_backend
@@ -244,7 +245,7 @@ def seed(*, products: int, renditions: bool = True, report: Callable[[str], None
     pool = ensure_image_pool(colours, progress, renditions=renditions)
     with transaction.atomic():
         created = ensure_products(products, leaves, sizes, colours, guides, pool, progress)
-        ensure_category_images(leaves, pool, colours)
+        ensure_category_images(leaves, pool)
         ensure_home_content(home, shop, pool)
         ensure_settings(shop)
         ensure_site(home)
@@ -262,11 +263,25 @@ def publish(page: Page) -> Page:
     return page
 
 
+def ensure_roots() -> Page:
+    """Wagtail's own starting rows (default locale, root page, root collection), which its
+    migrations make; made here too for databases that lost them (a flushed test database)."""
+    locale = Locale.objects.first() or Locale.objects.create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+    return root
+
+
 def ensure_home() -> HomePage:
     home = HomePage.objects.first()
     if home is not None:
         return home
-    root = Page.get_first_root_node()
+    root = ensure_roots()
     # Wagtail's own "Welcome" page holds the slug "home"; a fresh site has nothing else on it.
     for welcome in root.get_children().filter(
         content_type=ContentType.objects.get_for_model(Page), numchild=0
@@ -442,21 +457,16 @@ def ensure_image_pool(
     return pool
 
 
-def ensure_category_images(leaves, pool, colours) -> None:
+def ensure_category_images(leaves, pool) -> None:
     for category, leaf in leaves:
         if category.image_id is None:
-            colour = colours[hash_index(leaf.title, len(colours))]
-            category.image = pool[(leaf.garment, colour.name)]
+            category.image = pool[(leaf.garment, leaf.palette[0])]
             publish(category)
     for top in CategoryPage.objects.filter(image__isnull=True):
         first_leaf = CategoryPage.objects.child_of(top).exclude(image=None).first()
         if first_leaf is not None:
             top.image = first_leaf.image
             publish(top)
-
-
-def hash_index(text: str, modulo: int) -> int:
-    return sum(ord(ch) for ch in text) % modulo
 
 
 # Products -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
-from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels import InlinePanel, Panel
 
 from .permissions import MERCHANDISE_PERMISSION
 
@@ -87,8 +87,22 @@ class VariantsPanel(InlinePanel):
         return options
 
     class BoundPanel(InlinePanel.BoundPanel):
+        def __init__(self, **kwargs):
+            form = kwargs.get("form")
+            self.withheld = form is not None and kwargs["panel"].relation_name not in form.formsets
+            if self.withheld:
+                # ProductPageForm took the formset away from this user: nothing to bind.
+                Panel.BoundPanel.__init__(self, **kwargs)
+                self.label = self.panel.label
+                return
+            super().__init__(**kwargs)
+
         def is_shown(self):
-            return self.request.user.has_perm(self.panel.permission) and super().is_shown()
+            return (
+                not self.withheld
+                and self.request.user.has_perm(self.panel.permission)
+                and super().is_shown()
+            )
 
 
 class ProductPageForm(WagtailAdminPageForm):

@@ -1,0 +1,157 @@
+"""Product pages: gallery, the size x colour picker with sold-out variants, prices, structured
+data, and stock that page revisions can never overwrite."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import ProductImage, ProductVariant
+from catalog.tests.factories import ImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def soup_of(response) -> BeautifulSoup:
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_picker_offers_in_stock_variants_and_shows_sold_out_ones_disabled(client, make_product):
+    # Given a dress in M black (3 left), M ivory (sold out) and L black (1 left)
+    product = make_product(stock={("M", "Black"): 3, ("M", "Ivory"): 0, ("L", "Black"): 1})
+    variants = {(v.size.name, v.colour.name): v for v in product.variants.all()}
+
+    # When its page is shown
+    soup = soup_of(client.get(product.url))
+
+    # Then the picker has a radio per variant, sold-out ones disabled and labelled as such
+    radios = {int(radio["value"]): radio for radio in soup.select("input[name=variant]")}
+    assert set(radios) == {variant.pk for variant in variants.values()}
+    assert "disabled" in radios[variants[("M", "Ivory")].pk].attrs
+    assert "disabled" not in radios[variants[("M", "Black")].pk].attrs
+    labels = [label.get_text(" ", strip=True) for label in soup.select(".picker__option")]
+    assert "M M, Ivory, sold out" in labels
+    # And L ivory, which does not exist, has no option at all
+    assert len(soup.select(".picker__none")) == 1
+    # And the form posts the variant and a quantity to the basket
+    form = soup.select_one("form.add-to-basket")
+    assert form["action"] == "/basket/add/"
+    assert form.select_one("input[name=quantity]")["min"] == "1"
+    assert form.select_one("input[name=csrfmiddlewaretoken]")
+
+
+def test_sold_out_product_offers_nothing_to_buy(client, make_product):
+    product = make_product(stock={("M", "Black"): 0, ("L", "Ivory"): 0})
+    soup = soup_of(client.get(product.url))
+    assert soup.select_one("form.add-to-basket") is None
+    assert "Sold out in every size and colour" in soup.select_one(".sold-out-notice").get_text()
+
+
+def test_sale_price_and_variant_price_override(client, make_product):
+    product = make_product(price=Decimal("80.00"), compare_at_price=Decimal("120.00"))
+    ProductVariant.objects.filter(product=product).update(price=Decimal("95.00"))
+    soup = soup_of(client.get(product.url))
+    assert soup.select_one(".price__now--sale").get_text(strip=True) == "$80.00"
+    assert soup.select_one(".price__was").get_text(strip=True) == "$120.00"
+    assert "$95.00" in soup.select_one(".picker__option").get_text(" ", strip=True)
+
+
+def test_structured_data_and_open_graph(client, make_product, settings):
+    settings.SITE_URL = "https://shop.example.com"
+    product = make_product(
+        title="Linen Wrap Dress",
+        price=Decimal("129.00"),
+        stock={("M", "Black"): 2, ("L", "Black"): 0},
+    )
+    soup = soup_of(client.get(product.url))
+
+    data = json.loads(soup.select_one("script[type='application/ld+json']").string)
+    assert data["@type"] == "Product"
+    assert data["name"] == "Linen Wrap Dress"
+    assert data["url"] == "https://shop.example.com/shop/dresses/linen-wrap-dress/"
+    assert data["image"][0].startswith("https://shop.example.com/media/images/")
+    offers = {offer["sku"]: offer for offer in data["offers"]}
+    skus = {(v.size.name): v.sku for v in product.variants.all()}
+    assert offers[skus["M"]]["availability"] == "https://schema.org/InStock"
+    assert offers[skus["L"]]["availability"] == "https://schema.org/OutOfStock"
+    assert offers[skus["M"]]["price"] == "129.00"
+    assert offers[skus["M"]]["priceCurrency"] == "USD"
+
+    assert soup.select_one("link[rel=canonical]")["href"] == data["url"]
+    assert soup.select_one("meta[property='og:type']")["content"] == "product"
+    assert soup.select_one("meta[property='og:image']")["content"].endswith(".jpg")
+    assert soup.select_one("meta[name=description]")["content"] == product.summary
+
+
+def test_json_ld_cannot_be_closed_by_a_title(client, make_product):
+    product = make_product(title="Dress</script><script>alert(1)</script>")
+    html = client.get(product.url).content.decode()
+    assert "</script><script>alert(1)" not in html
+    assert "\\u003C/script\\u003E" in html
+
+
+def test_gallery_shows_every_image_as_a_picture_with_modern_formats(client, make_product):
+    product = make_product()
+    ProductImage.objects.create(
+        product=product, image=ImageFactory(), alt_text="Back view", sort_order=1
+    )
+    soup = soup_of(client.get(product.url))
+
+    pictures = soup.select(".gallery picture")
+    assert len(pictures) == 2
+    types = [source["type"] for source in pictures[0].select("source")]
+    assert types == ["image/avif", "image/webp"]
+    img = pictures[1].select_one("img")
+    assert img["alt"] == "Back view"
+    assert img["width"]
+    assert img["height"]
+    assert len(soup.select(".gallery__thumbs a")) == 2
+
+
+@pytest.mark.parametrize("variant_count", [1, 6])
+def test_product_page_query_count_does_not_grow_with_variants(client, make_product, variant_count):
+    combos = [(s, c) for s in ("S", "M", "L") for c in ("Black", "Ivory")][:variant_count]
+    product = make_product(stock=dict.fromkeys(combos, 2))
+    client.get(product.url)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(product.url)
+
+    assert len(queries) == PRODUCT_QUERIES, "\n".join(q["sql"][:160] for q in queries)
+
+
+# Site, home page, the page and its ancestors, the specific page, two for view restrictions,
+# gallery with images, renditions, variants with sizes and colours, size guide.
+PRODUCT_QUERIES = 9
+
+
+def test_publishing_a_revision_never_overwrites_stock(make_product):
+    # Given a product whose draft revision was saved when 5 pieces were left
+    product = make_product(stock={("M", "Black"): 5})
+    product.title = "Renamed Dress"
+    revision = product.save_revision()
+    variant = product.variants.get()
+    # And 3 pieces were sold since
+    ProductVariant.objects.filter(pk=variant.pk).update(stock=2)
+
+    # When the revision is published
+    revision.publish()
+
+    # Then the copy changes and the stock stays as the sales left it
+    variant.refresh_from_db()
+    assert variant.stock == 2
+    product.refresh_from_db()
+    assert product.title == "Renamed Dress"
+
+
+def test_a_new_variant_in_a_revision_keeps_its_stock(make_product, sizes, colours):
+    product = make_product(stock={("M", "Black"): 5})
+    product.variants.add(
+        ProductVariant(size=sizes["L"], colour=colours["Ivory"], sku="NEW-L-IVORY", stock=7)
+    )
+    product.save_revision().publish()
+    assert ProductVariant.objects.get(sku="NEW-L-IVORY").stock == 7
