@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import email
 import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from wagtail.models import Page, Site
+
+# Everything the tests talk to is on loopback; no proxy from the environment may divert it.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -148,3 +157,123 @@ def browser_page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# Mail: a real SMTP server and a real Celery worker -------------------------------------------
+
+
+class Inbox:
+    """What a loopback SMTP server (aiosmtpd) received."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.received_at: list[float] = []
+        self._arrived = threading.Condition()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self.received_at.append(time.monotonic())
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 30) -> list:
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self.messages) >= count, timeout):
+                raise AssertionError(
+                    f"Expected {count} mail(s), got {len(self.messages)} in {timeout}s."
+                )
+        return self.messages
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+
+@pytest.fixture
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    from dress_store.settings.test import free_port
+
+    inbox = Inbox()
+    inbox.port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def database_url_of_tests() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db, smtp_server, tmp_path):
+    """`celery -A dress_store worker` in its own process, on the real Redis broker and the test
+    database, sending through the loopback SMTP server. The test's process queues for real."""
+    from dress_store.celery import app
+
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dress_store.settings.test",
+        "DATABASE_URL": database_url_of_tests(),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    queue = app.conf.task_default_queue
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "dress_store",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+        ],
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).parent,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"The Celery worker did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    app.conf.task_always_eager = False
+    yield type("Worker", (), {"process": process, "log": log, "smtp": smtp_server})
+    app.conf.task_always_eager = True
+    process.terminate()
+    process.wait(timeout=20)
+
+
+# GitHub ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def github():
+    """The GitHub stand-in on the port the test settings gave allauth."""
+    from django.conf import settings
+
+    from standins.github_oauth import GitHubStandIn
+
+    standin = GitHubStandIn(
+        port=settings.GITHUB_STANDIN_PORT,
+        client_id=settings.GITHUB_CLIENT_ID,
+        client_secret=settings.GITHUB_CLIENT_SECRET,
+    ).start()
+    yield standin
+    standin.stop()

@@ -1,10 +1,39 @@
-"""The store's user: email is the login, case-insensitively, and there is no username."""
+"""The store's user: email is the login, case-insensitively, and there is no username. Shoppers
+keep a profile on it and an address book beside it."""
 
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_avatar, validate_phone
+
+COUNTRIES = [
+    ("US", _("United States")),
+    ("CA", _("Canada")),
+    ("GB", _("United Kingdom")),
+    ("IE", _("Ireland")),
+    ("FR", _("France")),
+    ("DE", _("Germany")),
+    ("NL", _("Netherlands")),
+    ("BE", _("Belgium")),
+    ("ES", _("Spain")),
+    ("IT", _("Italy")),
+    ("SE", _("Sweden")),
+    ("DK", _("Denmark")),
+    ("AU", _("Australia")),
+    ("NZ", _("New Zealand")),
+]
+
+
+def avatar_path(user, filename: str) -> str:
+    # A random name: the file's URL must not reveal whose picture it is.
+    return f"avatars/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 def normalize_email(email: str) -> str:
@@ -42,6 +71,11 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), max_length=254, unique=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    avatar = models.ImageField(
+        _("avatar"), upload_to=avatar_path, blank=True, validators=[validate_avatar]
+    )
+    marketing_consent = models.BooleanField(_("send me news and offers by email"), default=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -70,3 +104,50 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
+
+
+class Address(models.Model):
+    """An entry of a shopper's address book; at most one is the default for shipping."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    line1 = models.CharField(_("address"), max_length=200)
+    line2 = models.CharField(_("apartment, suite, etc."), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("state, county or region"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode or ZIP"), max_length=20)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES, default="US")
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    is_default = models.BooleanField(_("default shipping address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="accounts_address_one_default_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines())
+
+    def lines(self) -> list[str]:
+        return [
+            part
+            for part in (
+                self.full_name,
+                self.line1,
+                self.line2,
+                " ".join(p for p in (self.postcode, self.city) if p),
+                self.region,
+                self.get_country_display(),
+            )
+            if part
+        ]

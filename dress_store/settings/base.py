@@ -17,6 +17,11 @@ INSTALLED_APPS = [
     "accounts",
     "home",
     "catalog",
+    "mail",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -49,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -83,7 +89,8 @@ REDIS_URL = env("REDIS_URL", default="")
 
 
 def redis_cache(url: str, prefix: str) -> dict:
-    """A django-redis cache that fails fast: a Redis outage must slow no request down."""
+    """A django-redis cache that fails fast and open: while Redis is down, reads miss and writes
+    are dropped (and logged), so an outage slows no request down and breaks no page."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
@@ -91,11 +98,16 @@ def redis_cache(url: str, prefix: str) -> dict:
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": 1,
             "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
         },
     }
 
 
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
 if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CACHES = {
         "default": redis_cache(REDIS_URL, "dress"),
         # Renditions are looked up on every listing; caching them spares a query per image.
@@ -113,6 +125,10 @@ else:
 # Accounts -------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -122,7 +138,60 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+
+# allauth: email is the login, and it must be confirmed before the first sign-in.
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Nginx is the one proxy in front: the client's address is the last hop it adds.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# The Wagtail admin's sign-in is not allauth's: it gets limits of its own (accounts.views).
+ADMIN_LOGIN_LIMITS = {"ip": (10, 60), "email": (5, 300)}
+
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_QUERY_EMAIL = True  # the account's email is GitHub's verified primary address
+# Never sign someone into an existing account because GitHub reports the same address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+GITHUB_CLIENT_ID = env("GITHUB_CLIENT_ID", default="")
+GITHUB_CLIENT_SECRET = env("GITHUB_CLIENT_SECRET", default="")
+GITHUB_URL = env("GITHUB_URL", default="").rstrip("/")
+
+
+def github_provider(client_id: str, secret: str, url: str) -> dict:
+    """allauth's GitHub settings: no database row needed, and the login button only shows when
+    a client id is configured."""
+    provider: dict = {"SCOPE": ["read:user", "user:email"]}
+    if client_id:
+        provider["APPS"] = [{"client_id": client_id, "secret": secret, "key": ""}]
+    if url:
+        provider["GITHUB_URL"] = url
+    return provider
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "github": github_provider(GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_URL)
+}
 
 # Internationalisation -------------------------------------------------------------------------
 
@@ -157,6 +226,36 @@ WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# Mail and tasks -------------------------------------------------------------------------------
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Dress Store <shop@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Celery on Redis. Without REDIS_URL (make run) tasks run in the request, eagerly.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "dress_store"
+# Queueing must never hang a request: fail within a second when Redis is away, and leave the
+# work to the beat task that picks up what was not queued.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "retry_on_timeout": False,
+    "max_retries": 0,
+    "visibility_timeout": 3600,
+}
+CELERY_BEAT_SCHEDULE = {
+    "requeue-unsent-mail": {"task": "mail.tasks.requeue_unsent", "schedule": 60.0},
+}
 
 # The store ------------------------------------------------------------------------------------
 

@@ -1,9 +1,17 @@
 """The test suite: PostgreSQL and Redis, real ones (`make test` finds or starts them)."""
 
 import os
+import socket
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, redis_cache
+from .base import BASE_DIR, env, github_provider, redis_cache
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
@@ -19,10 +27,29 @@ CACHES = {
     "default": redis_cache(REDIS_URL, f"test-{WORKER}"),
     "renditions": redis_cache(REDIS_URL, f"test-{WORKER}-renditions"),
 }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail goes to Django's outbox, unless a test's Celery worker is given an SMTP server.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="memorymail://")
+vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = "The Dress Store <shop@example.com>"
+
+# Tasks run in the test's own process unless a test starts a real worker; each pytest-xdist
+# worker has a queue of its own on the shared Redis.
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+CELERY_TASK_DEFAULT_QUEUE = f"test-{WORKER}"
+
+# The GitHub stand-in listens on a port fixed when settings load: allauth's GitHub adapter
+# reads GITHUB_URL once, at import.
+GITHUB_STANDIN_PORT = env.int("GITHUB_STANDIN_PORT", default=0) or free_port()
+GITHUB_URL = f"http://127.0.0.1:{GITHUB_STANDIN_PORT}"
+GITHUB_CLIENT_ID = "standin-client-id"
+GITHUB_CLIENT_SECRET = "standin-client-secret"  # noqa: S105
+SOCIALACCOUNT_PROVIDERS = {
+    "github": github_provider(GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_URL)
+}
 MEDIA_ROOT = BASE_DIR / ".test-media"
 SERVE_MEDIA = True
 STORAGES = {

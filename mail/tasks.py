@@ -1,0 +1,20 @@
+from celery import shared_task
+
+from .delivery import Outcome, backoff, deliver_message, due_messages
+from .models import OutboxMessage
+from .outbox import queue_delivery
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def deliver(self, message_id: int) -> str:
+    outcome = deliver_message(message_id)
+    if outcome is Outcome.RETRY and not self.request.is_eager:
+        attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
+        raise self.retry(countdown=backoff(attempts).total_seconds())
+    return outcome.value
+
+
+@shared_task
+def requeue_unsent() -> int:
+    """Beat, every minute: queue again what the queue lost."""
+    return sum(queue_delivery(message_id) for message_id in due_messages())
