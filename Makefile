@@ -32,7 +32,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo --products $(PRODUCTS) --demo-staff
-	$(MANAGE) runserver 127.0.0.1:8000
+	scripts/run-dev.sh
 
 test: $(VENV)/.installed-dev
 	scripts/run-tests.sh
@@ -52,7 +52,7 @@ check: $(VENV)/.installed
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
 	DJANGO_ALLOWED_HOSTS=shop.example.com DATABASE_URL=postgres://postgres@127.0.0.1:5432/dress_store \
 	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:25 DEFAULT_FROM_EMAIL=shop@example.com \
-	SITE_URL=https://shop.example.com \
+	SITE_URL=https://shop.example.com STRIPE_SECRET_KEY=sk_live_check STRIPE_WEBHOOK_SECRET=whsec_check \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -277,3 +277,33 @@ def github():
     ).start()
     yield standin
     standin.stop()
+
+
+# Stripe ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stripe_standin(settings):
+    """The Stripe stand-in; its webhooks go nowhere (tests post signed events themselves)."""
+    from standins.stripe_api import StripeStandIn
+
+    standin = StripeStandIn(webhook_secret=settings.STRIPE_WEBHOOK_SECRET).start()
+    settings.STRIPE_API_BASE = standin.url
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def live_stripe(live_server, settings):
+    """The Stripe stand-in delivering its webhooks to the live server, which is also where it
+    sends the shopper back."""
+    from standins.stripe_api import StripeStandIn
+
+    settings.SITE_URL = live_server.url
+    standin = StripeStandIn(
+        webhook_url=live_server.url + "/checkout/stripe/webhook/",
+        webhook_secret=settings.STRIPE_WEBHOOK_SECRET,
+    ).start()
+    settings.STRIPE_API_BASE = standin.url
+    yield standin
+    standin.stop()

@@ -1,6 +1,7 @@
 """Demo staff accounts for `make run`. Their password is public, so `seed_demo` makes them only
 when asked with --demo-staff, and never under DEBUG = False."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 
@@ -28,6 +29,10 @@ def ensure_demo_staff() -> list[str]:
             user.is_superuser = group_name is None
             user.set_password(DEMO_PASSWORD)
             user.save()
+        # Demo accounts sign in to the shop too, so their address counts as confirmed.
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
         lines.append(f"  {email:<28} {group_name or 'superuser'}")

@@ -30,3 +30,9 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
     if currency.lower() in ZERO_DECIMAL:
         return int(Decimal(amount).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     return int((Decimal(amount) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def from_minor_units(amount: int, currency: str) -> Decimal:
+    if currency.lower() in ZERO_DECIMAL:
+        return Decimal(amount)
+    return (Decimal(amount) / 100).quantize(CENT)

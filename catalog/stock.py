@@ -1,12 +1,59 @@
-"""Stock moves. Every change to `ProductVariant.stock` goes through this module."""
+"""Stock moves. Every change to `ProductVariant.stock` goes through this module.
 
+`stock` is what is left to sell: a checkout reserves pieces by taking them off (under row locks,
+so two shoppers can never take the same last piece) and an unpaid order that expires gives them
+back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
 from .models import ProductVariant
 
 
+class InsufficientStock(Exception):
+    def __init__(self, variant: ProductVariant | None, wanted: int):
+        self.variant, self.wanted = variant, wanted
+        super().__init__(f"{getattr(variant, 'sku', 'unknown variant')}: {wanted} wanted")
+
+
 def adjust_stock(*, variant_id: int, change: int) -> None:
     """Add `change` pieces (negative to take away) in one UPDATE, so a concurrent sale is never
     overwritten; stock stops at zero rather than going below it."""
     ProductVariant.objects.filter(pk=variant_id).update(stock=Greatest(F("stock") + change, 0))
+
+
+def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
+    """Take the pieces (variant id → quantity), all or none, and return the locked variants.
+
+    Must run inside the caller's transaction. Rows are locked in primary-key order, so two
+    checkouts wanting the same variants queue behind each other and never deadlock."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("reserve() must run inside a transaction.")
+    variants = {
+        variant.pk: variant
+        for variant in ProductVariant.objects.select_for_update(of=("self",))
+        .select_related("product", "size", "colour")
+        .filter(pk__in=quantities)
+        .order_by("pk")
+    }
+    for variant_id, quantity in sorted(quantities.items()):
+        variant = variants.get(variant_id)
+        if variant is None or variant.stock < quantity:
+            raise InsufficientStock(variant, quantity)
+    for variant_id, quantity in sorted(quantities.items()):
+        ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") - quantity)
+        variants[variant_id].stock -= quantity
+    return variants
+
+
+def release(quantities: Mapping[int, int]) -> None:
+    """Give reserved pieces back: an unpaid order expired or was cancelled, or a refund
+    restocks."""
+    for variant_id, quantity in sorted(quantities.items()):
+        if quantity:
+            ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "accounts",
     "home",
     "catalog",
+    "checkout",
     "mail",
     "allauth",
     "allauth.account",
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "home.context_processors.store",
+                "checkout.context_processors.basket",
             ],
         },
     },
@@ -255,7 +257,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "requeue-unsent-mail": {"task": "mail.tasks.requeue_unsent", "schedule": 60.0},
+    "reconcile-pending-orders": {
+        "task": "checkout.tasks.reconcile_pending_orders",
+        "schedule": 300.0,
+    },
 }
+
+# Payments: Stripe, or any Stripe-compatible server at STRIPE_API_BASE ------------------------
+
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_SIMULATED = False  # True when the local stand-in plays Stripe (make run)
 
 # The store ------------------------------------------------------------------------------------
 

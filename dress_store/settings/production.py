@@ -19,6 +19,8 @@ REQUIRED_ENVIRONMENT = (
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "SITE_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
 )
 missing = [name for name in REQUIRED_ENVIRONMENT if not os.environ.get(name)]
 if missing:

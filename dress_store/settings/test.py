@@ -56,3 +56,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The Stripe stand-in's address is set per test by the `stripe` fixture.
+STRIPE_SECRET_KEY = "sk_test_suite"  # noqa: S105
+STRIPE_WEBHOOK_SECRET = "whsec_test_suite"  # noqa: S105
+STRIPE_API_BASE = "http://127.0.0.1:1"

@@ -254,7 +254,7 @@ def test_production_refuses_to_start_without_its_secrets():
     assert (
         "The production settings need these environment variables, which are not set: "
         "DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL, "
-        "DEFAULT_FROM_EMAIL, SITE_URL"
+        "DEFAULT_FROM_EMAIL, SITE_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET"
     ) in result.stderr
 
 
@@ -268,6 +268,8 @@ def test_production_starts_with_them():
             "EMAIL_URL": "smtp://127.0.0.1:25",
             "DEFAULT_FROM_EMAIL": "shop@example.com",
             "SITE_URL": "https://shop.example.com",
+            "STRIPE_SECRET_KEY": "sk_live_x",
+            "STRIPE_WEBHOOK_SECRET": "whsec_x",
         }
     )
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,271 @@
+"""The basket: an anonymous shopper's lives by a key in their session, a signed-in shopper's is
+theirs, and the two merge when the shopper signs in. Quantities are whole numbers from 1 to the
+stock left; anything else is refused with a sentence that says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.images import get_image_model
+
+from catalog.images import rendition_prefetch
+from catalog.models import ProductImage, ProductVariant
+
+from .exceptions import BasketError
+from .models import Basket, BasketLine
+
+SESSION_KEY = "basket_id"
+COUNT_KEY = "basket_count"  # kept in the session for the header, which must cost no query
+MAX_QUANTITY = 99
+
+
+@dataclass
+class Line:
+    line: BasketLine
+    variant: ProductVariant
+    available: bool  # False when it sold out (or ran short) since it was added
+    unit_price: Decimal
+    line_total: Decimal
+    image: ProductImage | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.line.pk
+
+    @property
+    def quantity(self) -> int:
+        return self.line.quantity
+
+
+@dataclass
+class BasketView:
+    basket: Basket | None
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines if line.available), Decimal("0.00"))
+
+    @property
+    def unavailable(self) -> list[Line]:
+        return [line for line in self.lines if not line.available]
+
+    @property
+    def can_check_out(self) -> bool:
+        return bool(self.lines) and not self.unavailable
+
+
+# Finding the basket --------------------------------------------------------------------------
+
+
+def basket_for(request, *, create: bool = False) -> Basket | None:
+    """The shopper's basket: the user's if signed in, else the session's."""
+    if request.user.is_authenticated:
+        if create:
+            return Basket.objects.get_or_create(user=request.user)[0]
+        return Basket.objects.filter(user=request.user).first()
+    basket_id = request.session.get(SESSION_KEY)
+    basket = Basket.objects.filter(pk=basket_id, user=None).first() if basket_id else None
+    if basket is None and create:
+        basket = Basket.objects.create()
+        request.session[SESSION_KEY] = basket.pk
+    return basket
+
+
+def remember_count(request, basket: Basket | None = None, *, count: int | None = None) -> int:
+    """Keep the header's count in the session (written only when it changed)."""
+    if count is None:
+        count = sum(basket.lines.values_list("quantity", flat=True)) if basket else 0
+    if hasattr(request, "session") and request.session.get(COUNT_KEY) != count:
+        request.session[COUNT_KEY] = count
+    return count
+
+
+def view_of(basket: Basket | None) -> BasketView:
+    """The basket's lines with what the page shows: variant, product, first image, live price
+    and whether stock still covers the line. A fixed number of queries, whatever its length."""
+    if basket is None:
+        return BasketView(basket=None)
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=rendition_prefetch("thumb"))
+    )
+    lines = list(
+        basket.lines.select_related(
+            "variant__product", "variant__size", "variant__colour"
+        ).prefetch_related(
+            Prefetch(
+                "variant__product__gallery_images",
+                queryset=ProductImage.objects.order_by("sort_order", "pk")
+                .select_related("image")
+                .prefetch_related(
+                    Prefetch(
+                        "image__renditions", queryset=renditions, to_attr="prefetched_renditions"
+                    )
+                ),
+                to_attr="basket_images",
+            )
+        )
+    )
+    view = BasketView(basket=basket)
+    for line in lines:
+        variant = line.variant
+        unit_price = variant.unit_price
+        images = variant.product.basket_images
+        view.lines.append(
+            Line(
+                line=line,
+                variant=variant,
+                available=variant.product.live and variant.stock >= line.quantity,
+                unit_price=unit_price,
+                line_total=unit_price * line.quantity,
+                image=images[0] if images else None,
+            )
+        )
+    return view
+
+
+# Changing it ----------------------------------------------------------------------------------
+
+
+def parse_quantity(raw) -> int:
+    try:
+        quantity = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise BasketError(
+            _("Please enter the quantity as a whole number, such as 1 or 2.")
+        ) from None
+    if quantity < 1:
+        raise BasketError(_("The quantity must be at least 1. To take a piece out, remove it."))
+    if quantity > MAX_QUANTITY:
+        raise BasketError(
+            _("You can order at most %(max)d of a piece at a time.") % {"max": MAX_QUANTITY}
+        )
+    return quantity
+
+
+def find_variant(raw) -> ProductVariant:
+    try:
+        variant_id = int(str(raw))
+    except (TypeError, ValueError):
+        raise BasketError(_("Please choose a size and colour.")) from None
+    variant = (
+        ProductVariant.objects.select_related("product", "size", "colour")
+        .filter(pk=variant_id, product__live=True)
+        .first()
+    )
+    if variant is None:
+        raise BasketError(_("That size and colour is no longer available. Please choose another."))
+    return variant
+
+
+def check_stock(variant: ProductVariant, quantity: int) -> None:
+    if variant.stock <= 0:
+        raise BasketError(
+            _("%(product)s in %(size)s, %(colour)s is sold out.")
+            % {
+                "product": variant.product.title,
+                "size": variant.size.name,
+                "colour": variant.colour.name,
+            }
+        )
+    if quantity > variant.stock:
+        raise BasketError(
+            ngettext(
+                "Only %(count)d piece of %(product)s in %(size)s, %(colour)s is left.",
+                "Only %(count)d pieces of %(product)s in %(size)s, %(colour)s are left.",
+                variant.stock,
+            )
+            % {
+                "count": variant.stock,
+                "product": variant.product.title,
+                "size": variant.size.name,
+                "colour": variant.colour.name,
+            }
+        )
+
+
+@transaction.atomic
+def add(basket: Basket, *, variant_id, quantity) -> BasketLine:
+    """Add pieces of a variant; a line already in the basket grows, within the stock left."""
+    variant = find_variant(variant_id)
+    quantity = parse_quantity(quantity)
+    line = BasketLine.objects.select_for_update().filter(basket=basket, variant=variant).first()
+    wanted = quantity + (line.quantity if line else 0)
+    check_stock(variant, wanted)
+    if line is None:
+        line = BasketLine.objects.create(basket=basket, variant=variant, quantity=wanted)
+    else:
+        line.quantity = wanted
+        line.save(update_fields=["quantity"])
+    basket.save(update_fields=["updated_at"])
+    return line
+
+
+def line_of(basket: Basket | None, line_id) -> BasketLine:
+    """A line of this basket; another basket's line (or nonsense) is simply not found."""
+    try:
+        line_id = int(str(line_id))
+    except (TypeError, ValueError):
+        line_id = None
+    line = (
+        basket.lines.select_related("variant__product", "variant__size", "variant__colour")
+        .filter(pk=line_id)
+        .first()
+        if basket and line_id
+        else None
+    )
+    if line is None:
+        raise BasketError(_("That line is no longer in your basket."))
+    return line
+
+
+def set_quantity(basket: Basket | None, *, line_id, quantity) -> BasketLine:
+    line = line_of(basket, line_id)
+    quantity = parse_quantity(quantity)
+    check_stock(line.variant, quantity)
+    line.quantity = quantity
+    line.save(update_fields=["quantity"])
+    return line
+
+
+def remove(basket: Basket | None, *, line_id) -> None:
+    line_of(basket, line_id).delete()
+
+
+@transaction.atomic
+def merge(source: Basket, into: Basket) -> None:
+    """Move an anonymous basket's lines into the signed-in shopper's: quantities add up, capped
+    by the stock left; lines of sold-out pieces come along so the shopper sees what happened."""
+    existing = {line.variant_id: line for line in into.lines.select_for_update()}
+    for line in source.lines.select_related("variant"):
+        target = existing.get(line.variant_id)
+        wanted = line.quantity + (target.quantity if target else 0)
+        quantity = max(1, min(wanted, line.variant.stock, MAX_QUANTITY))
+        if target is None:
+            BasketLine.objects.create(basket=into, variant=line.variant, quantity=quantity)
+        else:
+            target.quantity = quantity
+            target.save(update_fields=["quantity"])
+    source.delete()
+
+
+def merge_on_sign_in(request, user) -> None:
+    """Called when a shopper signs in: the session's basket joins theirs."""
+    basket_id = request.session.pop(SESSION_KEY, None)
+    anonymous = Basket.objects.filter(pk=basket_id, user=None).first() if basket_id else None
+    if anonymous is not None and anonymous.lines.exists():
+        merge(anonymous, Basket.objects.get_or_create(user=user)[0])
+    elif anonymous is not None:
+        anonymous.delete()
+    remember_count(request, Basket.objects.filter(user=user).first())

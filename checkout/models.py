@@ -1,0 +1,390 @@
+"""Baskets, orders and what happens to them: payments, refunds, status changes, discount codes,
+Stripe events already handled, and the shipping rates merchandisers set."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from accounts.models import COUNTRIES
+
+from .exceptions import IllegalTransition
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class Basket(models.Model):
+    """A shopper's basket: a signed-in shopper's one, or an anonymous session's."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="basket",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("basket")
+
+    def __str__(self) -> str:
+        return f"Basket {self.pk}"
+
+
+class BasketLine(models.Model):
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", on_delete=models.CASCADE, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basket", "variant"], name="checkout_one_line_per_variant"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="checkout_line_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.variant}"
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
+
+
+S = OrderStatus
+# Where an order may go from each status. Anything else is refused by Order.move_to.
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED, S.EXPIRED},
+    S.PAID: {S.SHIPPED, S.REFUNDED, S.PARTIALLY_REFUNDED},
+    S.PARTIALLY_REFUNDED: {S.SHIPPED, S.PARTIALLY_REFUNDED, S.REFUNDED},
+    S.SHIPPED: {S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED},
+    S.DELIVERED: {S.PARTIALLY_REFUNDED, S.REFUNDED},
+    S.CANCELLED: set(),
+    S.EXPIRED: set(),
+    S.REFUNDED: set(),
+}
+# Statuses in which the customer has paid and the money has not all gone back.
+PAID_STATUSES = {S.PAID, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED}
+
+
+def new_order_number() -> str:
+    """Eight characters that are easy to read out and type (no 0/O, 1/I/L), and that say
+    nothing about how many orders the store takes."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "DS-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Order(models.Model):
+    number = models.CharField(
+        _("number"), max_length=16, unique=True, default=new_order_number, editable=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    email = models.EmailField(_("email"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus, default=S.PENDING_PAYMENT
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    subtotal = models.DecimalField(_("subtotal"), **MONEY)
+    discount_total = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    shipping_total = models.DecimalField(_("shipping"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    refunded_total = models.DecimalField(_("refunded"), default=Decimal("0.00"), **MONEY)
+    shipping_method = models.CharField(_("shipping method"), max_length=20)
+    shipping_label = models.CharField(_("shipping"), max_length=80)
+    discount_code = models.ForeignKey(
+        "DiscountCode", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    discount_code_text = models.CharField(_("discount code"), max_length=40, blank=True)
+    # The address, as it was when the order was placed.
+    ship_name = models.CharField(_("full name"), max_length=120)
+    ship_line1 = models.CharField(_("address"), max_length=200)
+    ship_line2 = models.CharField(_("apartment, suite, etc."), max_length=200, blank=True)
+    ship_city = models.CharField(_("city"), max_length=100)
+    ship_region = models.CharField(_("state, county or region"), max_length=100, blank=True)
+    ship_postcode = models.CharField(_("postcode or ZIP"), max_length=20)
+    ship_country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    ship_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    basket = models.ForeignKey(
+        Basket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stripe_session_id = models.CharField(
+        max_length=255, unique=True, null=True, blank=True, editable=False
+    )
+    stripe_payment_intent = models.CharField(max_length=255, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("payment due by"), null=True, blank=True)
+    stock_released = models.BooleanField(default=False, editable=False)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("placed"), default=timezone.now, db_index=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="checkout_order_pending_due"),
+            models.Index(Upper("email"), name="checkout_order_email_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def move_to(self, status: str, *, note: str = "", by=None) -> OrderStatusChange:
+        """The one way an order's status changes: legal moves only, each one recorded. Call it
+        on a row locked with select_for_update; the caller saves the order."""
+        if status not in TRANSITIONS[self.status]:
+            raise IllegalTransition(self.status, status)
+        change = OrderStatusChange(
+            order=self, from_status=self.status, to_status=status, note=note, by=by
+        )
+        self.status = status
+        now = timezone.now()
+        if status == S.PAID:
+            self.paid_at = now
+        elif status == S.SHIPPED:
+            self.shipped_at = now
+        change.save()
+        return change
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status in PAID_STATUSES
+
+    @property
+    def refundable_total(self) -> Decimal:
+        return self.total - self.refunded_total
+
+    def address_lines(self) -> list[str]:
+        return [
+            part
+            for part in (
+                self.ship_name,
+                self.ship_line1,
+                self.ship_line2,
+                " ".join(p for p in (self.ship_postcode, self.ship_city) if p),
+                self.ship_region,
+                self.get_ship_country_display(),
+            )
+            if part
+        ]
+
+
+class OrderLine(models.Model):
+    """A line as it was sold: what it was called, what it cost, whatever the catalog says now."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        "catalog.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    product_title = models.CharField(max_length=255)
+    size = models.CharField(max_length=40)
+    colour = models.CharField(max_length=40)
+    sku = models.CharField(max_length=64)
+    unit_price = models.DecimalField(**MONEY)
+    quantity = models.PositiveIntegerField()
+    line_total = models.DecimalField(**MONEY)
+    restocked_quantity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_title} ({self.size}, {self.colour})"
+
+
+class OrderStatusChange(models.Model):
+    """One move of an order's status, for the history the shopper and the shop see."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=OrderStatus)
+    to_status = models.CharField(max_length=20, choices=OrderStatus)
+    note = models.CharField(max_length=255, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.from_status} → {self.to_status}"
+
+
+class Payment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    stripe_session_id = models.CharField(max_length=255)
+    stripe_payment_intent = models.CharField(max_length=255, blank=True)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_session_id"], name="checkout_one_payment_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} for {self.order}"
+
+
+class Refund(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    stripe_refund_id = models.CharField(max_length=255, unique=True)
+    amount = models.DecimalField(**MONEY)
+    reason = models.CharField(max_length=255, blank=True)
+    restocked = models.BooleanField(default=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Refund {self.stripe_refund_id} of {self.amount} for {self.order}"
+
+
+class StripeEvent(models.Model):
+    """Every webhook event handled, by its id: a repeat is a no-op."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class DiscountCode(models.Model):
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percentage off")
+        FIXED = "fixed", _("Fixed amount off")
+
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, help_text=_("Shoppers type it in any case.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PERCENT)
+    value = models.DecimalField(
+        _("value"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("A percentage (e.g. 15) or an amount in the store's currency."),
+        **MONEY,
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(
+        _("total uses"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    per_customer_limit = models.PositiveIntegerField(
+        _("uses per customer"), null=True, blank=True, default=1, help_text=_("Empty for no limit.")
+    )
+    minimum_subtotal = models.DecimalField(_("minimum subtotal"), default=Decimal("0.00"), **MONEY)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("code"),
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("value"), FieldPanel("minimum_subtotal")],
+            heading=_("Discount"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("valid_from"), FieldPanel("valid_until"), FieldPanel("active")],
+            heading=_("Validity"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("usage_limit"), FieldPanel("per_customer_limit")], heading=_("Limits")
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("discount code")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(Upper("code"), name="checkout_discount_code_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="percent") | models.Q(value__lte=100),
+                name="checkout_discount_percent_at_most_100",
+                violation_error_message=_("A percentage cannot be above 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+@register_setting(icon="mail")
+class ShippingSettings(BaseGenericSetting):
+    standard_label = models.CharField(
+        _("standard shipping name"), max_length=60, default="Standard (3–5 working days)"
+    )
+    standard_rate = models.DecimalField(
+        _("standard rate"), default=Decimal("6.00"), validators=[MinValueValidator(0)], **MONEY
+    )
+    express_label = models.CharField(
+        _("express shipping name"), max_length=60, default="Express (next working day)"
+    )
+    express_rate = models.DecimalField(
+        _("express rate"), default=Decimal("15.00"), validators=[MinValueValidator(0)], **MONEY
+    )
+    free_shipping_threshold = models.DecimalField(
+        _("free standard shipping from"),
+        null=True,
+        blank=True,
+        default=Decimal("150.00"),
+        help_text=_(
+            "Orders at or above this subtotal (after discounts) ship free by standard "
+            "shipping. Empty for never."
+        ),
+        **MONEY,
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("standard_label"), FieldPanel("standard_rate")], heading=_("Standard")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("express_label"), FieldPanel("express_rate")], heading=_("Express")
+        ),
+        FieldPanel("free_shipping_threshold"),
+    ]
+
+    class Meta:
+        verbose_name = _("shipping rates")

@@ -1,0 +1,217 @@
+"""The store's one conversation with Stripe: Checkout Sessions, refunds and webhook signatures.
+No other module imports the SDK; everything else sees the plain values and exceptions below.
+
+STRIPE_API_BASE points the SDK at another Stripe-compatible server (the local stand-in in tests
+and `make run`); the code path is the same as with Stripe itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.money import to_minor_units
+
+from .exceptions import InvalidWebhook, PaymentUnavailable
+from .pricing import spread_discount
+
+logger = logging.getLogger(__name__)
+
+SESSION_LIFETIME = timedelta(minutes=30)
+# Stripe counts 30 minutes from when it receives the request; a little slack keeps us above it.
+LIFETIME_SLACK = timedelta(seconds=30)
+WEBHOOK_TOLERANCE = 300  # seconds: older signatures are refused as replays
+UNAVAILABLE = _(
+    "We could not reach our payment provider just now. Nothing was charged and your basket is as "
+    "you left it: please try again in a minute."
+)
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str | None
+    status: str  # open, complete, expired
+    payment_status: str  # paid, unpaid, no_payment_required
+    amount_total: int
+    currency: str
+    order_number: str
+    payment_intent: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    id: str
+    amount: int
+    status: str
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    id: str
+    type: str
+    object: dict
+
+
+def client() -> stripe.StripeClient:
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses=base,
+        max_network_retries=1,
+        http_client=stripe.RequestsClient(timeout=(3, 15)),
+    )
+
+
+def line_items(order) -> list[dict]:
+    """The order's lines as Stripe line items, priced from the order's snapshot. A discount is
+    spread over the lines to the cent; a line whose discounted total does not divide by its
+    quantity becomes two items (n at the base price, the rest a cent dearer), so Stripe's total
+    is exactly the order's."""
+    lines = list(order.lines.all())
+    discounted = spread_discount([line.line_total for line in lines], order.discount_total)
+    items = []
+    for line, total in zip(lines, discounted, strict=True):
+        name = f"{line.product_title} – {line.size}, {line.colour}"
+        minor = to_minor_units(total, order.currency)
+        base, extra = divmod(minor, line.quantity)
+        for quantity, unit in ((line.quantity - extra, base), (extra, base + 1)):
+            if quantity:
+                items.append(
+                    {
+                        "quantity": quantity,
+                        "price_data": {
+                            "currency": order.currency,
+                            "unit_amount": unit,
+                            "product_data": {"name": name, "metadata": {"sku": line.sku}},
+                        },
+                    }
+                )
+    return items
+
+
+def create_checkout_session(order) -> CheckoutSession:
+    """Start paying for `order`. The idempotency key is the order's, so a retried request can
+    never open a second session (or take a second payment) for it."""
+    expires_at = timezone.now() + SESSION_LIFETIME + LIFETIME_SLACK
+    success = settings.SITE_URL + reverse("checkout:success") + "?session_id={CHECKOUT_SESSION_ID}"
+    cancel = settings.SITE_URL + reverse("checkout:cancel") + f"?order={order.number}"
+    params = {
+        "mode": "payment",
+        "line_items": line_items(order),
+        "customer_email": order.email,
+        "client_reference_id": order.number,
+        "metadata": {"order_number": order.number},
+        "payment_intent_data": {"metadata": {"order_number": order.number}},
+        "expires_at": int(expires_at.timestamp()),
+        "success_url": success,
+        "cancel_url": cancel,
+    }
+    if order.shipping_total:
+        params["shipping_options"] = [
+            {
+                "shipping_rate_data": {
+                    "type": "fixed_amount",
+                    "display_name": order.shipping_label,
+                    "fixed_amount": {
+                        "amount": to_minor_units(order.shipping_total, order.currency),
+                        "currency": order.currency,
+                    },
+                }
+            }
+        ]
+    try:
+        session = client().v1.checkout.sessions.create(
+            params=params, options={"idempotency_key": f"checkout-session-{order.number}"}
+        )
+    except stripe.StripeError as error:
+        logger.warning("Stripe refused or missed the session for order %s: %s", order.number, error)
+        raise PaymentUnavailable(UNAVAILABLE) from error
+    return as_session(session)
+
+
+def retrieve_session(session_id: str) -> CheckoutSession:
+    try:
+        session = client().v1.checkout.sessions.retrieve(session_id)
+    except stripe.StripeError as error:
+        raise PaymentUnavailable(UNAVAILABLE) from error
+    return as_session(session)
+
+
+def expire_session(session_id: str) -> CheckoutSession:
+    """Close an open session so it can no longer be paid; an already closed one is returned
+    as it is."""
+    try:
+        return as_session(client().v1.checkout.sessions.expire(session_id))
+    except stripe.InvalidRequestError:
+        return retrieve_session(session_id)
+    except stripe.StripeError as error:
+        raise PaymentUnavailable(UNAVAILABLE) from error
+
+
+def create_refund(
+    *, payment_intent: str, amount: Decimal, currency: str, key: str, order_number: str
+) -> RefundResult:
+    try:
+        refund = client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent,
+                "amount": to_minor_units(amount, currency),
+                "reason": "requested_by_customer",
+                "metadata": {"order_number": order_number},
+            },
+            options={"idempotency_key": key},
+        )
+    except stripe.InvalidRequestError as error:
+        raise PaymentUnavailable(
+            _("Stripe refused the refund: %(reason)s") % {"reason": error.user_message or error}
+        ) from error
+    except stripe.StripeError as error:
+        raise PaymentUnavailable(UNAVAILABLE) from error
+    return RefundResult(id=refund.id, amount=refund.amount, status=refund.status)
+
+
+def verify_webhook(payload: bytes, signature: str | None) -> WebhookEvent:
+    """The event, if Stripe signed it with our secret within the last five minutes."""
+    if not signature:
+        raise InvalidWebhook("The Stripe-Signature header is missing.")
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=WEBHOOK_TOLERANCE
+        )
+    except (stripe.SignatureVerificationError, ValueError) as error:
+        raise InvalidWebhook(str(error)) from error
+    return WebhookEvent(id=event.id, type=event.type, object=event.data.object.to_dict())
+
+
+def as_session(session) -> CheckoutSession:
+    data = session.to_dict() if hasattr(session, "to_dict") else dict(session)
+    return session_from_dict(data)
+
+
+def session_from_dict(data: dict) -> CheckoutSession:
+    intent = data.get("payment_intent") or ""
+    if isinstance(intent, dict):
+        intent = intent.get("id", "")
+    return CheckoutSession(
+        id=data["id"],
+        url=data.get("url"),
+        status=data.get("status") or "",
+        payment_status=data.get("payment_status") or "",
+        amount_total=data.get("amount_total") or 0,
+        currency=(data.get("currency") or "").lower(),
+        order_number=(data.get("metadata") or {}).get("order_number")
+        or data.get("client_reference_id")
+        or "",
+        payment_intent=intent,
+        expires_at=datetime.fromtimestamp(data.get("expires_at") or 0, tz=UTC),
+    )

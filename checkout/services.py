@@ -1,0 +1,488 @@
+"""What happens to an order, from the basket to the refund. Views, the webhook, the admin and the
+API only parse input and call these.
+
+Money and stock change here and nowhere else: an order is placed and its stock reserved in one
+transaction; it is paid (fulfilled) exactly once, whichever of the webhook and the success page
+gets there first; an unpaid order that expires or is cancelled gives its stock back exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.money import from_minor_units, to_minor_units
+from catalog.stock import InsufficientStock, release, reserve
+from mail.outbox import send_mail
+
+from . import payments
+from .exceptions import (
+    CheckoutError,
+    OutOfStock,
+    PaymentMismatch,
+    PaymentUnavailable,
+)
+from .models import (
+    Basket,
+    BasketLine,
+    DiscountCode,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Payment,
+    Refund,
+)
+from .pricing import check_discount, find_discount, shipping_option, totals
+
+logger = logging.getLogger(__name__)
+S = OrderStatus
+
+
+@dataclass(frozen=True)
+class ShippingAddress:
+    full_name: str
+    line1: str
+    city: str
+    postcode: str
+    country: str
+    line2: str = ""
+    region: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class CheckoutDetails:
+    email: str
+    address: ShippingAddress
+    shipping_method: str
+    discount_code: str = ""
+
+
+# Placing an order ------------------------------------------------------------------------------
+
+
+def place_order(*, basket: Basket, details: CheckoutDetails, user=None) -> Order:
+    """Reserve the basket's stock and write the order, with every price read from the catalog
+    now, in one transaction. Raises OutOfStock, DiscountInvalid or CheckoutError with a message
+    for the shopper; nothing is saved then."""
+    with transaction.atomic():
+        lines = list(basket.lines.all())
+        if not lines:
+            raise CheckoutError(_("Your basket is empty."))
+        try:
+            variants = reserve({line.variant_id: line.quantity for line in lines})
+        except InsufficientStock as error:
+            raise OutOfStock(
+                out_of_stock_message(error), sku=getattr(error.variant, "sku", "")
+            ) from error
+        for variant in variants.values():
+            if not variant.product.live:
+                raise OutOfStock(
+                    _("%(product)s is no longer sold.") % {"product": variant.product.title}
+                )
+
+        subtotal = sum(
+            (variants[line.variant_id].unit_price * line.quantity for line in lines),
+            Decimal("0.00"),
+        )
+        discount = None
+        if details.discount_code:
+            discount = find_discount(details.discount_code)
+            # Locked, so that two orders cannot both take the last use of a limited code.
+            discount = DiscountCode.objects.select_for_update().get(pk=discount.pk)
+            check_discount(discount, subtotal=subtotal, email=details.email, user=user)
+        order_totals = totals(
+            subtotal=subtotal, discount=discount, shipping_code=details.shipping_method
+        )
+        option = shipping_option(details.shipping_method, subtotal - order_totals.discount)
+        address = details.address
+        order = Order.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            email=details.email.strip().lower(),
+            currency=settings.STORE_CURRENCY,
+            subtotal=order_totals.subtotal,
+            discount_total=order_totals.discount,
+            shipping_total=order_totals.shipping,
+            total=order_totals.total,
+            shipping_method=option.code,
+            shipping_label=option.label,
+            discount_code=discount,
+            discount_code_text=discount.code if discount else "",
+            ship_name=address.full_name,
+            ship_line1=address.line1,
+            ship_line2=address.line2,
+            ship_city=address.city,
+            ship_region=address.region,
+            ship_postcode=address.postcode,
+            ship_country=address.country,
+            ship_phone=address.phone,
+            basket=basket,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                variant=variants[line.variant_id],
+                product_title=variants[line.variant_id].product.title,
+                size=variants[line.variant_id].size.name,
+                colour=variants[line.variant_id].colour.name,
+                sku=variants[line.variant_id].sku,
+                unit_price=variants[line.variant_id].unit_price,
+                quantity=line.quantity,
+                line_total=variants[line.variant_id].unit_price * line.quantity,
+            )
+            for line in lines
+        )
+    return order
+
+
+def out_of_stock_message(error: InsufficientStock) -> str:
+    variant = error.variant
+    if variant is None:
+        return _("A piece in your basket is no longer sold. Please remove it to continue.")
+    args = {
+        "product": variant.product.title,
+        "size": variant.size.name,
+        "colour": variant.colour.name,
+        "count": variant.stock,
+    }
+    if variant.stock == 0:
+        return (
+            _(
+                "%(product)s in %(size)s, %(colour)s has just sold out. "
+                "Please remove it to continue."
+            )
+            % args
+        )
+    return (
+        _(
+            "Only %(count)d of %(product)s in %(size)s, %(colour)s are left. "
+            "Please lower the quantity."
+        )
+        % args
+    )
+
+
+def start_payment(order: Order) -> str:
+    """Open the Stripe Checkout Session and return where to send the shopper. If Stripe cannot
+    be reached, the order is cancelled and its stock given back before the error goes up."""
+    try:
+        session = payments.create_checkout_session(order)
+    except PaymentUnavailable:
+        abandon(order.pk, to=S.CANCELLED, note="The payment could not be started.")
+        raise
+    Order.objects.filter(pk=order.pk).update(
+        stripe_session_id=session.id, expires_at=session.expires_at
+    )
+    return session.url
+
+
+def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
+    """An unpaid order expires or is cancelled: its stock goes back, once."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != S.PENDING_PAYMENT:
+            return order
+        order.move_to(to, note=note, by=by)
+        if not order.stock_released:
+            release(
+                {line.variant_id: line.quantity for line in order.lines.all() if line.variant_id}
+            )
+            order.stock_released = True
+        order.save(update_fields=["status", "stock_released", "updated_at"])
+    return order
+
+
+# Being paid -----------------------------------------------------------------------------------
+
+
+def fulfil(session_id: str) -> Order | None:
+    """The one way an order becomes paid, from the webhook and from the success page alike:
+    ask Stripe about the session, check it was paid in full in our currency, then mark the
+    order paid once, keep the reserved stock sold, empty the basket of what was bought and
+    queue the confirmation mail. Returns the order (paid or not yet), or None if it is not ours."""
+    session = payments.retrieve_session(session_id)
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .filter(
+                Q(stripe_session_id=session.id)
+                | Q(number=session.order_number, stripe_session_id=None)
+            )
+            .first()
+        )
+        if order is None:
+            logger.warning("Stripe session %s belongs to no order.", session.id)
+            return None
+        if session.payment_status != "paid" or order.status != S.PENDING_PAYMENT:
+            if session.payment_status == "paid" and order.status in (S.EXPIRED, S.CANCELLED):
+                logger.error(
+                    "Order %s was paid after it was %s: refund or re-reserve by hand.",
+                    order.number,
+                    order.status,
+                )
+            return order
+        expected = to_minor_units(order.total, order.currency)
+        if session.amount_total != expected or session.currency != order.currency:
+            logger.error(
+                "Order %s: Stripe says %s %s was paid, the order asks for %s %s.",
+                order.number,
+                session.amount_total,
+                session.currency,
+                expected,
+                order.currency,
+            )
+            raise PaymentMismatch(_("The payment does not match the order."))
+        order.move_to(S.PAID, note=_("Paid through Stripe."))
+        order.stripe_session_id = session.id
+        order.stripe_payment_intent = session.payment_intent
+        order.save(
+            update_fields=[
+                "status",
+                "paid_at",
+                "stripe_session_id",
+                "stripe_payment_intent",
+                "updated_at",
+            ]
+        )
+        Payment.objects.create(
+            order=order,
+            stripe_session_id=session.id,
+            stripe_payment_intent=session.payment_intent,
+            amount=from_minor_units(session.amount_total, session.currency),
+            currency=session.currency,
+        )
+        take_bought_lines_out_of_basket(order)
+        send_mail(to=order.email, template="orders/confirmation", context=order_mail_context(order))
+    return order
+
+
+def take_bought_lines_out_of_basket(order: Order) -> None:
+    if order.basket_id is None:
+        return
+    bought = {line.variant_id: line.quantity for line in order.lines.all()}
+    for line in BasketLine.objects.select_for_update().filter(
+        basket_id=order.basket_id, variant_id__in=bought
+    ):
+        left = line.quantity - bought[line.variant_id]
+        if left > 0:
+            line.quantity = left
+            line.save(update_fields=["quantity"])
+        else:
+            line.delete()
+
+
+def payment_failed(session_id: str) -> Order | None:
+    order = Order.objects.filter(stripe_session_id=session_id).first()
+    if order is None:
+        return None
+    return abandon(order.pk, to=S.CANCELLED, note=_("The payment failed."))
+
+
+def session_expired(session_id: str) -> Order | None:
+    order = Order.objects.filter(stripe_session_id=session_id).first()
+    if order is None:
+        return None
+    return abandon(order.pk, to=S.EXPIRED, note=_("The payment was not made in time."))
+
+
+def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, int]:
+    """Beat: orders still awaiting payment after their session's expiry (a webhook was lost)
+    are settled by asking Stripe what happened."""
+    now = timezone.now()
+    outcome = {"paid": 0, "expired": 0, "waiting": 0}
+    overdue = Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lt=now - grace).exclude(
+        stripe_session_id=None
+    )
+    for order in overdue:
+        session = payments.retrieve_session(order.stripe_session_id)
+        if session.status == "open":
+            session = payments.expire_session(session.id)
+        if session.payment_status == "paid":
+            fulfil(session.id)
+            outcome["paid"] += 1
+        elif session.status == "expired":
+            session_expired(session.id)
+            outcome["expired"] += 1
+        else:  # complete but unpaid: a bank transfer still on its way
+            outcome["waiting"] += 1
+    never_started = Order.objects.filter(
+        status=S.PENDING_PAYMENT, stripe_session_id=None, created_at__lt=now - timedelta(hours=1)
+    )
+    for order in never_started:
+        abandon(order.pk, to=S.CANCELLED, note="The payment was never started.")
+        outcome["expired"] += 1
+    return outcome
+
+
+# After the sale ---------------------------------------------------------------------------------
+
+
+def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        order.move_to(
+            S.SHIPPED, note=_("Tracking number: %(number)s") % {"number": tracking_number}, by=by
+        )
+        order.tracking_number = tracking_number
+        order.save(update_fields=["status", "shipped_at", "tracking_number", "updated_at"])
+        send_mail(to=order.email, template="orders/shipped", context=order_mail_context(order))
+    return order
+
+
+def cancel_unpaid(order_id: int, *, by=None) -> Order:
+    """Cancel an order that was not paid: close its Stripe session first, so it cannot be paid
+    afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead."""
+    order = Order.objects.get(pk=order_id)
+    if order.status != S.PENDING_PAYMENT:
+        raise CheckoutError(
+            _("Only an order awaiting payment can be cancelled; refund a paid one.")
+        )
+    if order.stripe_session_id:
+        session = payments.expire_session(order.stripe_session_id)
+        if session.payment_status == "paid":
+            return fulfil(session.id)
+    return abandon(order.pk, to=S.CANCELLED, note=_("Cancelled by the shop."), by=by)
+
+
+def refund(
+    order_id: int, *, amount: Decimal, restock: dict[int, int] | None = None, key: str, by=None
+) -> Refund:
+    """Refund part or all of a paid order through Stripe, optionally putting pieces back in
+    stock. `key` makes a repeated submission a no-op at Stripe and here."""
+    order = Order.objects.get(pk=order_id)
+    if not order.is_paid:
+        raise CheckoutError(_("Only a paid order can be refunded."))
+    if amount <= 0 or amount > order.refundable_total:
+        raise CheckoutError(
+            _("The refund must be more than nothing and at most %(left)s.")
+            % {"left": order.refundable_total}
+        )
+    result = payments.create_refund(
+        payment_intent=order.stripe_payment_intent,
+        amount=amount,
+        currency=order.currency,
+        key=f"refund-{order.number}-{key}",
+        order_number=order.number,
+    )
+    refund = record_refund(
+        order.pk, refund_id=result.id, amount=from_minor_units(result.amount, order.currency), by=by
+    )
+    if restock:
+        restock_lines(refund.pk, restock)
+    return refund
+
+
+def record_refund(order_id: int, *, refund_id: str, amount: Decimal, by=None) -> Refund:
+    """Record a refund once, however many times Stripe or the admin report it."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        existing = Refund.objects.filter(stripe_refund_id=refund_id).first()
+        if existing is not None:
+            return existing
+        refund = Refund.objects.create(
+            order=order, stripe_refund_id=refund_id, amount=amount, by=by
+        )
+        order.refunded_total += amount
+        order.move_to(
+            S.REFUNDED if order.refunded_total >= order.total else S.PARTIALLY_REFUNDED,
+            note=_("Refunded %(amount)s.") % {"amount": amount},
+            by=by,
+        )
+        order.save(update_fields=["refunded_total", "status", "updated_at"])
+        send_mail(
+            to=order.email,
+            template="orders/refunded",
+            context={**order_mail_context(order), "amount": amount},
+        )
+    return refund
+
+
+def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
+    """Put refunded pieces back on sale: at most what each line sold and was not restocked yet."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund_id)
+        if refund.restocked:
+            return
+        back = {}
+        for line in OrderLine.objects.select_for_update().filter(
+            order_id=refund.order_id, pk__in=quantities
+        ):
+            quantity = max(0, min(quantities[line.pk], line.quantity - line.restocked_quantity))
+            if quantity and line.variant_id:
+                line.restocked_quantity += quantity
+                line.save(update_fields=["restocked_quantity"])
+                back[line.variant_id] = back.get(line.variant_id, 0) + quantity
+        release(back)
+        refund.restocked = bool(back)
+        refund.save(update_fields=["restocked"])
+
+
+def charge_refunded(charge: dict) -> None:
+    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Record what is new."""
+    order = Order.objects.filter(stripe_payment_intent=charge.get("payment_intent") or "-").first()
+    if order is None:
+        return
+    for item in (charge.get("refunds") or {}).get("data", []):
+        if item.get("status") in (None, "succeeded", "pending"):
+            record_refund(
+                order.pk,
+                refund_id=item["id"],
+                amount=from_minor_units(item["amount"], order.currency),
+            )
+
+
+def refund_updated(refund: dict) -> None:
+    order = Order.objects.filter(stripe_payment_intent=refund.get("payment_intent") or "-").first()
+    if order is None:
+        return
+    if refund.get("status") == "succeeded":
+        record_refund(
+            order.pk,
+            refund_id=refund["id"],
+            amount=from_minor_units(refund["amount"], order.currency),
+        )
+    elif refund.get("status") in ("failed", "canceled"):
+        logger.error(
+            "Refund %s of order %s %s at Stripe.", refund["id"], order.number, refund["status"]
+        )
+
+
+# Accounts and orders ----------------------------------------------------------------------------
+
+
+def attach_guest_orders(*, user, email: str) -> int:
+    """A guest's orders join the account that has confirmed the same address."""
+    return Order.objects.filter(user=None, email__iexact=email).update(user=user)
+
+
+def anonymise_orders(*, user) -> None:
+    """Keep a deleted account's orders for the books, without anything that names the person."""
+    for order in Order.objects.filter(user=user):
+        order.user = None
+        order.email = f"deleted-{order.number.lower()}@invalid.example"
+        order.ship_name = _("Deleted customer")
+        order.ship_line1 = order.ship_line2 = order.ship_region = order.ship_phone = ""
+        order.ship_city = order.ship_postcode = ""
+        order.save()
+
+
+def order_mail_context(order: Order) -> dict:
+    return {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "order_url": settings.SITE_URL + order_url(order),
+    }
+
+
+def order_url(order: Order) -> str:
+    from django.urls import reverse
+
+    return reverse("checkout:order_detail", args=[order.number])

@@ -1,0 +1,328 @@
+"""Payment through the Stripe stand-in and Stripe's webhooks: signatures, repeats, order of
+arrival, expiry and refunds. Every fulfilment happens exactly once."""
+
+import json
+import time
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import ProductVariant
+from checkout import services
+from checkout.models import BasketLine, Order, OrderStatus, Payment, Refund, StripeEvent
+from checkout.tests.conftest import check_out, event, fill_basket, post_event, signed
+from mail.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def standin_post(standin, path: str) -> dict:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return json.load(
+        opener.open(urllib.request.Request(standin.url + path, data=b"", method="POST"))
+    )
+
+
+def standin_session(standin, session_id: str) -> dict:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return json.load(opener.open(f"{standin.url}/_standin/sessions/{session_id}"))
+
+
+@pytest.fixture
+def placed(client, dress, stripe_standin):
+    """A guest's order for 2 dresses, awaiting payment at the stand-in."""
+    fill_basket(client, dress, 2)
+    assert check_out(client).status_code == 303
+    return Order.objects.get()
+
+
+def confirmations(order) -> int:
+    return OutboxMessage.objects.filter(to=order.email, kind="orders/confirmation").count()
+
+
+def test_no_wrong_or_stale_signature_is_refused(client, placed, stripe_standin):
+    payload = event("checkout.session.completed", {"id": placed.stripe_session_id})
+    assert post_event(client, payload, signature=None).status_code == 400
+    assert (
+        post_event(
+            client, payload, signature=signed(payload, secret="whsec_someone_else")
+        ).status_code
+        == 400
+    )
+    stale = signed(payload, timestamp=int(time.time()) - 600)
+    assert post_event(client, payload, signature=stale).status_code == 400
+    assert post_event(client, b"{not json", signature=signed(b"{not json")).status_code == 400
+    assert not StripeEvent.objects.exists()
+
+
+def test_the_same_event_five_times_fulfils_once(client, placed, stripe_standin, dress):
+    standin_post(stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay?deliver=0")
+    payload = event(
+        "checkout.session.completed",
+        standin_session(stripe_standin, placed.stripe_session_id),
+        "evt_once",
+    )
+
+    for _ in range(5):
+        assert post_event(client, payload).status_code == 200
+
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PAID
+    assert Payment.objects.filter(order=placed).count() == 1
+    assert confirmations(placed) == 1
+    assert not BasketLine.objects.exists()  # what was bought left the basket
+    dress.refresh_from_db()
+    assert dress.stock == 1  # the reservation became the sale
+    assert StripeEvent.objects.count() == 1
+
+
+def test_a_different_event_for_the_same_payment_is_still_one_fulfilment(
+    client, placed, stripe_standin
+):
+    standin_post(stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay?deliver=0")
+    session = standin_session(stripe_standin, placed.stripe_session_id)
+    post_event(client, event("checkout.session.completed", session, "evt_a"))
+    post_event(client, event("checkout.session.completed", session, "evt_b"))
+    assert confirmations(placed) == 1
+    assert placed.status_changes.filter(to_status=OrderStatus.PAID).count() == 1
+
+
+def test_success_page_before_the_webhook_fulfils_once(client, placed, stripe_standin):
+    paid = standin_post(
+        stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay?deliver=0"
+    )
+    success = paid["redirect"].split("/", 3)[3]
+
+    response = client.get("/" + success)
+    assert "is paid" in response.content.decode()
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PAID
+
+    post_event(
+        client,
+        event(
+            "checkout.session.completed", standin_session(stripe_standin, placed.stripe_session_id)
+        ),
+    )
+    assert confirmations(placed) == 1
+    assert Payment.objects.count() == 1
+
+
+def test_the_success_page_shows_no_order_to_a_stranger(
+    client, placed, stripe_standin, django_user_model
+):
+    paid = standin_post(
+        stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay?deliver=0"
+    )
+    from django.test import Client
+
+    stranger = Client()
+    response = stranger.get("/" + paid["redirect"].split("/", 3)[3])
+    assert placed.number not in response.content.decode()
+
+
+def test_completed_after_async_payment_succeeded_ends_paid_once(client, placed, stripe_standin):
+    standin_post(
+        stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay-async?deliver=0"
+    )
+    pending = standin_session(stripe_standin, placed.stripe_session_id)
+    settled = standin_post(
+        stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/settle?outcome=succeeded"
+    )
+
+    # The bank's answer arrives before Checkout's own completion
+    post_event(client, event("checkout.session.async_payment_succeeded", settled, "evt_async"))
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PAID
+    post_event(client, event("checkout.session.completed", pending, "evt_completed"))
+
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PAID
+    assert confirmations(placed) == 1
+
+
+def test_an_async_payment_that_fails_cancels_and_releases(client, placed, stripe_standin, dress):
+    standin_post(
+        stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay-async?deliver=0"
+    )
+    completed = standin_session(stripe_standin, placed.stripe_session_id)
+    post_event(client, event("checkout.session.completed", completed, "evt_c"))
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PENDING_PAYMENT  # bank transfer still on its way
+
+    failed = standin_post(
+        stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/settle?outcome=failed"
+    )
+    post_event(client, event("checkout.session.async_payment_failed", failed, "evt_f"))
+
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.CANCELLED
+    dress.refresh_from_db()
+    assert dress.stock == 3
+
+
+def test_expiry_releases_the_stock_once(client, placed, stripe_standin, dress):
+    expired = standin_post(stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/expire")
+    for event_id in ("evt_x1", "evt_x2"):
+        post_event(client, event("checkout.session.expired", expired, event_id))
+
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.EXPIRED
+    dress.refresh_from_db()
+    assert dress.stock == 3
+    assert BasketLine.objects.get().quantity == 2  # the shopper's basket is still there
+
+
+def test_a_payment_that_does_not_match_the_order_is_not_fulfilled(client, placed, stripe_standin):
+    standin_post(stripe_standin, f"/_standin/sessions/{placed.stripe_session_id}/pay?deliver=0")
+    Order.objects.filter(pk=placed.pk).update(total=Decimal("999.00"))  # Stripe took 200.00
+
+    response = post_event(
+        client,
+        event(
+            "checkout.session.completed", standin_session(stripe_standin, placed.stripe_session_id)
+        ),
+    )
+
+    assert response.status_code == 200
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PENDING_PAYMENT
+    assert confirmations(placed) == 0
+
+
+def test_unknown_event_types_are_acknowledged(client):
+    response = post_event(client, event("customer.created", {"id": "cus_1"}, "evt_unknown"))
+    assert response.status_code == 200
+    assert StripeEvent.objects.get().type == "customer.created"
+
+
+def pay(client, stripe_standin, order) -> Order:
+    standin_post(stripe_standin, f"/_standin/sessions/{order.stripe_session_id}/pay?deliver=0")
+    post_event(
+        client,
+        event(
+            "checkout.session.completed",
+            standin_session(stripe_standin, order.stripe_session_id),
+            f"evt_pay_{order.pk}",
+        ),
+    )
+    order.refresh_from_db()
+    return order
+
+
+def test_partial_then_full_refund_with_restock(client, placed, stripe_standin, dress):
+    order = pay(client, stripe_standin, placed)
+    line = order.lines.get()
+
+    services.refund(order.pk, amount=Decimal("50.00"), restock={line.pk: 1}, key="first")
+    order.refresh_from_db()
+    assert (order.status, order.refunded_total) == (
+        OrderStatus.PARTIALLY_REFUNDED,
+        Decimal("50.00"),
+    )
+    dress.refresh_from_db()
+    assert dress.stock == 2
+
+    # Stripe tells us about it too: nothing changes
+    charge = stripe_standin_charge(stripe_standin, order)
+    post_event(client, event("charge.refunded", charge, "evt_refund_1"))
+    assert Refund.objects.count() == 1
+
+    services.refund(order.pk, amount=Decimal("150.00"), key="second")
+    order.refresh_from_db()
+    assert (order.status, order.refunded_total) == (OrderStatus.REFUNDED, Decimal("200.00"))
+    assert OutboxMessage.objects.filter(kind="orders/refunded").count() == 2
+
+    with pytest.raises(services.CheckoutError):
+        services.refund(order.pk, amount=Decimal("1.00"), key="third")
+
+
+def test_a_refund_made_at_stripe_is_recorded_from_the_webhook(client, placed, stripe_standin):
+    order = pay(client, stripe_standin, placed)
+    from checkout import payments
+
+    payments.create_refund(
+        payment_intent=order.stripe_payment_intent,
+        amount=Decimal("20.00"),
+        currency="usd",
+        key="dashboard",
+        order_number=order.number,
+    )
+    post_event(
+        client, event("charge.refunded", stripe_standin_charge(stripe_standin, order), "evt_dash")
+    )
+
+    order.refresh_from_db()
+    assert (order.status, order.refunded_total) == (
+        OrderStatus.PARTIALLY_REFUNDED,
+        Decimal("20.00"),
+    )
+
+
+def test_the_same_refund_submitted_twice_refunds_once(client, placed, stripe_standin):
+    order = pay(client, stripe_standin, placed)
+    services.refund(order.pk, amount=Decimal("30.00"), key="double-click")
+    services.refund(order.pk, amount=Decimal("30.00"), key="double-click")
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("30.00")
+    assert Refund.objects.count() == 1
+
+
+def stripe_standin_charge(standin, order) -> dict:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(
+        f"{standin.url}/v1/payment_intents/{order.stripe_payment_intent}?expand[]=latest_charge",
+        headers={"Authorization": "Bearer sk_test_suite"},
+    )
+    return json.load(opener.open(request))["latest_charge"]
+
+
+def test_reconciliation_settles_orders_whose_webhooks_were_lost(
+    client, dress, stripe_standin, make_product
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fill_basket(client, dress, 1)
+    check_out(client)
+    paid, unpaid = Order.objects.get(), None
+    standin_post(stripe_standin, f"/_standin/sessions/{paid.stripe_session_id}/pay?deliver=0")
+    fill_basket(client, dress, 1)
+    check_out(client)
+    unpaid = Order.objects.exclude(pk=paid.pk).get()
+    Order.objects.update(expires_at=timezone.now() - timedelta(minutes=10))
+
+    assert services.reconcile_pending() == {"paid": 1, "expired": 1, "waiting": 0}
+
+    paid.refresh_from_db()
+    unpaid.refresh_from_db()
+    assert (paid.status, unpaid.status) == (OrderStatus.PAID, OrderStatus.EXPIRED)
+    assert standin_session(stripe_standin, unpaid.stripe_session_id)["status"] == "expired"
+    dress.refresh_from_db()
+    assert dress.stock == 2
+    assert services.reconcile_pending() == {"paid": 0, "expired": 0, "waiting": 0}
+
+
+def test_cancel_on_stripes_page_gives_the_stock_back(client, placed, stripe_standin, dress):
+    response = client.get(reverse("checkout:cancel"), {"order": placed.number}, follow=True)
+    assert "Payment cancelled: nothing was charged" in response.content.decode()
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.CANCELLED
+    dress.refresh_from_db()
+    assert dress.stock == 3
+    assert standin_session(stripe_standin, placed.stripe_session_id)["status"] == "expired"
+
+
+def test_someone_elses_cancel_link_does_nothing(placed, stripe_standin):
+    from django.test import Client
+
+    Client().get(reverse("checkout:cancel"), {"order": placed.number})
+    placed.refresh_from_db()
+    assert placed.status == OrderStatus.PENDING_PAYMENT
+
+
+def test_stock_never_goes_below_zero(dress):
+    assert ProductVariant.objects.filter(stock__lt=0).count() == 0

@@ -1,0 +1,342 @@
+"""Basket, checkout, Stripe's return pages and webhook, and the shopper's purchase history.
+
+The views parse input, call `basket` and `services`, and render; every price shown comes from
+the server, and nothing a form sends about prices is read."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Address
+from accounts.services import save_address
+
+from . import basket as baskets
+from . import payments, services, webhooks
+from .exceptions import (
+    BasketError,
+    CheckoutError,
+    DiscountInvalid,
+    InvalidWebhook,
+    OutOfStock,
+    PaymentError,
+)
+from .forms import CheckoutForm
+from .models import Order, OrderLine
+from .pricing import check_discount, find_discount, shipping_options, totals
+from .session import CheckoutSessionData
+
+# Basket -----------------------------------------------------------------------------------------
+
+
+@require_GET
+def basket_page(request):
+    basket = baskets.basket_for(request)
+    view = baskets.view_of(basket)
+    baskets.remember_count(request, count=view.count)
+    for line in view.unavailable:
+        if line.variant.stock == 0 or not line.variant.product.live:
+            messages.warning(
+                request,
+                _("%(product)s in %(size)s, %(colour)s has sold out since you added it.")
+                % {
+                    "product": line.variant.product.title,
+                    "size": line.variant.size.name,
+                    "colour": line.variant.colour.name,
+                },
+            )
+    return render(request, "checkout/basket.html", {"basket": view})
+
+
+def back_to(request, fallback: str) -> str:
+    """Where the shopper came from, if it is on this site; the basket page otherwise."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+def basket_add(request):
+    basket = baskets.basket_for(request, create=True)
+    try:
+        line = baskets.add(
+            basket,
+            variant_id=request.POST.get("variant"),
+            quantity=request.POST.get("quantity", "1"),
+        )
+    except BasketError as error:
+        messages.error(request, error.message)
+        return redirect(back_to(request, reverse("checkout:basket")))
+    baskets.remember_count(request, basket)
+    messages.success(
+        request,
+        _("Added to your basket: %(product)s, %(size)s, %(colour)s.")
+        % {
+            "product": line.variant.product.title,
+            "size": line.variant.size.name,
+            "colour": line.variant.colour.name,
+        },
+    )
+    return redirect("checkout:basket")
+
+
+@require_POST
+def basket_update(request, line_id):
+    basket = baskets.basket_for(request)
+    try:
+        baskets.set_quantity(basket, line_id=line_id, quantity=request.POST.get("quantity"))
+    except BasketError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your basket is updated."))
+    baskets.remember_count(request, basket)
+    return redirect("checkout:basket")
+
+
+@require_POST
+def basket_remove(request, line_id):
+    basket = baskets.basket_for(request)
+    try:
+        baskets.remove(basket, line_id=line_id)
+    except BasketError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Removed from your basket."))
+    baskets.remember_count(request, basket)
+    return redirect("checkout:basket")
+
+
+# Checkout ---------------------------------------------------------------------------------------
+
+
+def initial_details(request, state: CheckoutSessionData) -> dict:
+    """Prefill: what the shopper typed before, else their default address."""
+    initial = state.form_initial
+    if initial or not request.user.is_authenticated:
+        return initial
+    address = Address.objects.filter(user=request.user, is_default=True).first()
+    if address is None:
+        return {}
+    return {
+        field: getattr(address, field)
+        for field in (
+            "full_name",
+            "line1",
+            "line2",
+            "city",
+            "region",
+            "postcode",
+            "country",
+            "phone",
+        )
+    }
+
+
+def summary(view, *, discount_code: str, shipping_code: str, email: str, user) -> dict:
+    """The totals the page shows, computed here from the basket; a code that does not apply is
+    reported, not applied."""
+    discount, error = None, ""
+    if discount_code:
+        try:
+            discount = find_discount(discount_code)
+            check_discount(discount, subtotal=view.subtotal, email=email, user=user)
+        except DiscountInvalid as invalid:
+            discount, error = None, invalid.message
+    try:
+        order_totals = totals(
+            subtotal=view.subtotal, discount=discount, shipping_code=shipping_code
+        )
+    except CheckoutError:
+        order_totals = totals(subtotal=view.subtotal, discount=discount, shipping_code="standard")
+    return {"totals": order_totals, "discount": discount, "discount_error": error}
+
+
+def checkout(request):
+    basket = baskets.basket_for(request)
+    view = baskets.view_of(basket)
+    if not view.lines:
+        messages.info(request, _("Your basket is empty: add a piece or two first."))
+        return redirect("checkout:basket")
+    if not view.can_check_out:
+        messages.error(
+            request,
+            _(
+                "Some pieces in your basket are sold out or short. "
+                "Please remove them or lower the quantity first."
+            ),
+        )
+        return redirect("checkout:basket")
+
+    state = CheckoutSessionData(request)
+    user = request.user if request.user.is_authenticated else None
+    initial = initial_details(request, state)
+    data = request.POST if request.method == "POST" else initial
+    email = user.email if user else str(data.get("email", ""))
+    priced = summary(
+        view,
+        discount_code=str(data.get("discount_code", "")),
+        shipping_code=str(data.get("shipping_method", "standard")),
+        email=email,
+        user=user,
+    )
+    form = CheckoutForm(
+        request.POST or None,
+        initial=initial,
+        user=user,
+        shipping=shipping_options(view.subtotal - priced["totals"].discount),
+    )
+    context = {"form": form, "basket": view, "simulated": settings.STRIPE_SIMULATED, **priced}
+    if request.method != "POST" or "apply_code" in request.POST or not form.is_valid():
+        if request.method == "POST" and "apply_code" in request.POST and context["discount"]:
+            messages.success(
+                request, _("The code %(code)s is applied.") % {"code": context["discount"].code}
+            )
+        return render(request, "checkout/checkout.html", context)
+
+    state.remember_form({**form.cleaned_data, "email": email})
+    details = form.details()
+    if user:
+        details = services.CheckoutDetails(
+            email=user.email,
+            address=details.address,
+            shipping_method=details.shipping_method,
+            discount_code=details.discount_code,
+        )
+        if form.cleaned_data.get("save_address"):
+            save_address(
+                address=Address(
+                    **{
+                        f: getattr(details.address, f)
+                        for f in (
+                            "full_name",
+                            "line1",
+                            "line2",
+                            "city",
+                            "region",
+                            "postcode",
+                            "country",
+                            "phone",
+                        )
+                    }
+                ),
+                user=user,
+            )
+    try:
+        order = services.place_order(basket=basket, details=details, user=user)
+    except DiscountInvalid as error:
+        form.add_error("discount_code", error.message)
+        return render(request, "checkout/checkout.html", context)
+    except OutOfStock as error:
+        messages.error(request, error.message)
+        return redirect("checkout:basket")
+    except CheckoutError as error:
+        messages.error(request, error.message)
+        return render(request, "checkout/checkout.html", context)
+    try:
+        url = services.start_payment(order)
+    except PaymentError as error:
+        messages.error(request, error.message)
+        return render(request, "checkout/checkout.html", context, status=503)
+    state.start_order(order.number)
+    return HttpResponseRedirect(url, status=303)
+
+
+@require_GET
+def success(request):
+    """Where Stripe sends the shopper after paying. Fulfils the order too, in case the webhook
+    is slower than the shopper."""
+    state = CheckoutSessionData(request)
+    session_id = request.GET.get("session_id", "")
+    order = None
+    if session_id.startswith("cs_"):
+        try:
+            order = services.fulfil(session_id)
+        except PaymentError:
+            order = None  # the webhook or the reconciliation will settle it
+    mine = order is not None and (
+        state.owns(order.number) or (order.user_id is not None and order.user_id == request.user.pk)
+    )
+    if not mine:
+        order = None  # a session id alone does not show someone's order
+    if order is not None:
+        state.finish()
+        baskets.remember_count(request, baskets.basket_for(request))
+    return render(request, "checkout/success.html", {"order": order})
+
+
+@require_GET
+def cancel(request):
+    """Stripe's Cancel: the shopper left the payment page. The order is given up at once (its
+    session closed, its stock back); the basket was never emptied."""
+    state = CheckoutSessionData(request)
+    number = request.GET.get("order", "")
+    if state.owns(number):
+        order = Order.objects.filter(number=number).first()
+        if order is not None:
+            # Paid meanwhile, or Stripe unreachable: the reconciliation settles it then.
+            with contextlib.suppress(CheckoutError, PaymentError):
+                services.cancel_unpaid(order.pk)
+        state.finish()
+    messages.info(
+        request, _("Payment cancelled: nothing was charged, and your basket is as you left it.")
+    )
+    return redirect("checkout:basket")
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = payments.verify_webhook(request.body, request.headers.get("Stripe-Signature"))
+    except InvalidWebhook:
+        return HttpResponseBadRequest("Invalid signature.")
+    try:
+        webhooks.handle(event)
+    except PaymentError:
+        # Stripe could not be asked about the session: answer so that Stripe retries later.
+        return HttpResponse("Try again later.", status=503)
+    return HttpResponse("ok")
+
+
+# Purchase history -------------------------------------------------------------------------------
+
+
+@login_required
+def order_list(request):
+    orders = (
+        Order.objects.filter(user=request.user)
+        .prefetch_related("lines")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(orders, 10).get_page(request.GET.get("page"))
+    return render(request, "checkout/order_list.html", {"orders": page})
+
+
+@login_required
+def order_detail(request, number):
+    order = get_object_or_404(
+        Order.objects.prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+            "status_changes",
+            "refunds",
+        ),
+        number=number,
+        user=request.user,
+    )
+    return render(request, "checkout/order_detail.html", {"order": order})
