@@ -188,3 +188,23 @@ def test_the_basket_merges_into_the_account_on_sign_in(client, dress, make_produ
     assert lines == {dress["M"].pk: 3, top.pk: 1}
     assert Basket.objects.count() == 1
     assert client.session["basket_count"] == 4
+
+
+def test_a_cross_site_post_cannot_add_to_the_basket(client, dress):
+    url = reverse("checkout:basket_add")
+    data = {"variant": dress["M"].pk, "quantity": "1"}
+    assert client.post(url, data, HTTP_SEC_FETCH_SITE="cross-site").status_code == 403
+    assert client.post(url, data, HTTP_ORIGIN="https://evil.example").status_code == 403
+    assert client.post(url, data, HTTP_ORIGIN="null").status_code == 403
+    assert not BasketLine.objects.exists()
+    assert client.post(url, data, HTTP_SEC_FETCH_SITE="same-origin").status_code == 302
+    assert client.post(url, data, HTTP_ORIGIN="http://testserver").status_code == 302
+    assert BasketLine.objects.get().quantity == 2
+
+
+def test_anonymous_catalog_pages_set_no_cookie(client, dress):
+    product = dress["M"].product
+    for url in ("/", product.get_parent().url, product.url, "/search/?q=dress"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, (url, response.cookies)
