@@ -45,9 +45,10 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: $(VENV)/.installed
+check: $(VENV)/.installed-dev
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_SETTINGS_MODULE=dress_store.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
 	DJANGO_ALLOWED_HOSTS=shop.example.com DATABASE_URL=postgres://postgres@127.0.0.1:5432/dress_store \

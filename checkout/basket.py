@@ -158,14 +158,17 @@ def find_variant(raw) -> ProductVariant:
     try:
         variant_id = int(str(raw))
     except (TypeError, ValueError):
-        raise BasketError(_("Please choose a size and colour.")) from None
+        raise BasketError(_("Please choose a size and colour."), field="variant") from None
     variant = (
         ProductVariant.objects.select_related("product", "size", "colour")
         .filter(pk=variant_id, product__live=True)
         .first()
     )
     if variant is None:
-        raise BasketError(_("That size and colour is no longer available. Please choose another."))
+        raise BasketError(
+            _("That size and colour is no longer available. Please choose another."),
+            field="variant",
+        )
     return variant
 
 
@@ -177,7 +180,8 @@ def check_stock(variant: ProductVariant, quantity: int) -> None:
                 "product": variant.product.title,
                 "size": variant.size.name,
                 "colour": variant.colour.name,
-            }
+            },
+            field="variant",
         )
     if quantity > variant.stock:
         raise BasketError(
@@ -226,7 +230,7 @@ def line_of(basket: Basket | None, line_id) -> BasketLine:
         else None
     )
     if line is None:
-        raise BasketError(_("That line is no longer in your basket."))
+        raise BasketError(_("That line is no longer in your basket."), field="line")
     return line
 
 

@@ -16,7 +16,12 @@ class CheckoutError(Exception):
 
 
 class BasketError(CheckoutError):
-    """Bad input for the basket: an unknown variant, a quantity out of range."""
+    """Bad input for the basket: an unknown variant, a quantity out of range. `field` names
+    what the message is about (variant, quantity or line), for per-field API errors."""
+
+    def __init__(self, message: str | None = None, *, field: str = "quantity"):
+        self.field = field
+        super().__init__(message)
 
 
 class OutOfStock(CheckoutError):

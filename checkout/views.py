@@ -97,7 +97,9 @@ def from_this_site(request) -> bool:
 @require_POST
 def basket_add(request):
     if not from_this_site(request):
-        return HttpResponseForbidden(_("Pieces can only be added to the basket from our own pages."))
+        return HttpResponseForbidden(
+            _("Pieces can only be added to the basket from our own pages.")
+        )
     basket = baskets.basket_for(request, create=True)
     try:
         line = baskets.add(

@@ -1,7 +1,5 @@
 from django.conf import settings
-from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,6 +13,7 @@ from home import views as home_views
 urlpatterns = [
     path("admin/login/", AdminLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
+    path("", include("api.urls")),
     path("", include("checkout.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
@@ -23,7 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("healthz/", home_views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", home_views.favicon),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

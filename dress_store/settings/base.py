@@ -19,6 +19,11 @@ INSTALLED_APPS = [
     "catalog",
     "checkout",
     "mail",
+    "api",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -261,6 +266,43 @@ CELERY_BEAT_SCHEDULE = {
         "task": "checkout.tasks.reconcile_pending_orders",
         "schedule": 300.0,
     },
+}
+
+# The REST API ---------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON only: a cross-site HTML form cannot send it, which keeps anonymous baskets safe.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.AnonThrottle",
+        "api.throttles.UserThrottle",
+        "api.throttles.ScopedThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+API_THROTTLE_RATES = {"anon": "120/minute", "user": "600/minute", "auth": "10/minute"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "The Dress Store API",
+    "DESCRIPTION": "Catalog, basket, checkout and orders of The Dress Store.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "DEFAULT_GENERATOR_CLASS": "api.schema.StoreSchemaGenerator",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "checkout.models.OrderStatus"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 
 # Payments: Stripe, or any Stripe-compatible server at STRIPE_API_BASE ------------------------

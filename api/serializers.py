@@ -1,0 +1,340 @@
+"""What the API reads and writes. Input serializers only parse; prices are never read from a
+client. Output is built from the same objects the HTML pages show."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import COUNTRIES
+from accounts.validators import validate_phone
+from catalog.forms import SORT_CHOICES
+from catalog.images import filter_specs
+from catalog.models import CategoryPage, ProductPage, ProductVariant
+from checkout.basket import MAX_QUANTITY
+from checkout.models import Order, OrderLine, OrderStatusChange
+from checkout.pricing import EXPRESS, STANDARD
+
+QUANTITY_MESSAGES = {
+    "invalid": "Please enter the quantity as a whole number, such as 1 or 2.",
+    "min_value": "The quantity must be at least 1. To take a piece out, remove it.",
+    "max_value": f"You can order at most {MAX_QUANTITY} of a piece at a time.",
+    "max_string_length": "Please enter the quantity as a whole number, such as 1 or 2.",
+}
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
+
+
+# Catalog ---------------------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CategoryPage
+        fields = ["id", "title", "slug", "url", "parent"]
+
+    def get_url(self, category) -> str:
+        return absolute(category.url or "")
+
+    @extend_schema_field(
+        {"type": "integer", "nullable": True, "description": "The parent category's id."}
+    )
+    def get_parent(self, category) -> int | None:
+        return self.context.get("parents", {}).get(category.pk)
+
+
+class SizeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ColourSerializer(SizeSerializer):
+    swatch = serializers.CharField(help_text="A hex colour such as #1A2B3C.")
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    size = SizeSerializer()
+    colour = ColourSerializer()
+    price = serializers.DecimalField(source="unit_price", max_digits=10, decimal_places=2)
+    in_stock = serializers.BooleanField()
+    max_quantity = serializers.SerializerMethodField(help_text="The most that can be added now.")
+
+    class Meta:
+        model = ProductVariant
+        fields = ["id", "sku", "size", "colour", "price", "in_stock", "max_quantity"]
+
+    def get_max_quantity(self, variant) -> int:
+        return max(0, min(variant.stock, MAX_QUANTITY))
+
+
+class RenditionSetSerializer(serializers.Serializer):
+    """One picture size in three formats, each at 1x and 2x."""
+
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    avif = serializers.ListField(child=serializers.URLField())
+    webp = serializers.ListField(child=serializers.URLField())
+    jpeg = serializers.ListField(child=serializers.URLField())
+
+
+class ImageSerializer(serializers.Serializer):
+    """A picture in the sizes the context asks for (`image_sizes`), the others null: listings
+    give `card`, product details `card` and `large`, the basket `thumb`, each from renditions
+    that were prefetched for it."""
+
+    alt = serializers.CharField(source="alt_text")
+    thumb = serializers.SerializerMethodField()
+    card = serializers.SerializerMethodField()
+    large = serializers.SerializerMethodField()
+
+    def renditions(self, item, size: str) -> dict | None:
+        if size not in self.context.get("image_sizes", ("card",)):
+            return None
+        specs = filter_specs(size)
+        renditions = item.image.get_renditions(*specs)
+        by_format: dict[str, list[str]] = {"avif": [], "webp": [], "jpeg": []}
+        for spec in specs:
+            by_format[spec.rsplit("format-", 1)[1]].append(absolute(renditions[spec].url))
+        first = renditions[specs[0]]
+        return {"width": first.width, "height": first.height, **by_format}
+
+    @extend_schema_field(RenditionSetSerializer(allow_null=True))
+    def get_thumb(self, item) -> dict | None:
+        return self.renditions(item, "thumb")
+
+    @extend_schema_field(RenditionSetSerializer(allow_null=True))
+    def get_card(self, item) -> dict | None:
+        return self.renditions(item, "card")
+
+    @extend_schema_field(RenditionSetSerializer(allow_null=True))
+    def get_large(self, item) -> dict | None:
+        return self.renditions(item, "product")
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField()
+    on_sale = serializers.BooleanField()
+    in_stock = serializers.SerializerMethodField()
+    image = serializers.SerializerMethodField()
+    variants = VariantSerializer(many=True, source="api_variants")
+
+    class Meta:
+        model = ProductPage
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "url",
+            "summary",
+            "price",
+            "compare_at_price",
+            "currency",
+            "on_sale",
+            "in_stock",
+            "image",
+            "variants",
+        ]
+
+    def get_url(self, product) -> str:
+        return absolute(product.get_url(self.context.get("request")) or "")
+
+    def get_currency(self, product) -> str:
+        return settings.STORE_CURRENCY
+
+    def get_in_stock(self, product) -> bool:
+        return any(variant.stock > 0 for variant in product.api_variants)
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, product) -> dict | None:
+        images = getattr(product, "card_images", None) or list(product.gallery_images.all()[:1])
+        return ImageSerializer(images[0], context=self.context).data if images else None
+
+
+class ProductDetailSerializer(ProductSerializer):
+    description = serializers.CharField(help_text="HTML.")
+    images = serializers.SerializerMethodField()
+    size_guide = serializers.SerializerMethodField()
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "description", "images", "size_guide"]
+
+    @extend_schema_field(ImageSerializer(many=True))
+    def get_images(self, product) -> list:
+        context = {**self.context, "image_sizes": ("card", "product")}
+        return ImageSerializer(product.gallery_images.all(), many=True, context=context).data
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_size_guide(self, product) -> str | None:
+        return product.size_guide.title if product.size_guide else None
+
+
+class ProductQuerySerializer(serializers.Serializer):
+    """The product list's query string, checked before anything is looked up."""
+
+    category = serializers.IntegerField(
+        required=False, min_value=1, help_text="A category's id: its whole subtree."
+    )
+    size = serializers.ListField(
+        child=serializers.SlugField(), required=False, help_text="Size slugs, e.g. size=m&size=l."
+    )
+    colour = serializers.ListField(child=serializers.SlugField(), required=False)
+    min_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    max_price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    in_stock = serializers.BooleanField(required=False, default=False)
+    q = serializers.CharField(
+        required=False, max_length=100, allow_blank=True, help_text="Search words or a SKU."
+    )
+    ordering = serializers.ChoiceField(
+        choices=[code for code, _label in SORT_CHOICES], required=False
+    )
+
+    def validate(self, data):
+        low, high = data.get("min_price"), data.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError(
+                {"max_price": ["The highest price must not be below the lowest price."]}
+            )
+        return data
+
+
+# Basket ----------------------------------------------------------------------------------------
+
+
+class BasketLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    variant = VariantSerializer()
+    product_id = serializers.IntegerField(source="variant.product_id")
+    product_title = serializers.CharField(source="variant.product.title")
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    line_total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    available = serializers.BooleanField(
+        help_text="False when it sold out or ran short since it was added."
+    )
+    image = serializers.SerializerMethodField()
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, line) -> dict | None:
+        if line.image is None:
+            return None
+        return ImageSerializer(line.image, context={**self.context, "image_sizes": ("thumb",)}).data
+
+
+class BasketSerializer(serializers.Serializer):
+    lines = BasketLineSerializer(many=True)
+    count = serializers.IntegerField()
+    subtotal = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+    can_check_out = serializers.BooleanField()
+
+    def get_currency(self, basket) -> str:
+        return settings.STORE_CURRENCY
+
+
+class AddLineSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(
+        min_value=1, error_messages={"invalid": "Please choose a size and colour."}
+    )
+    quantity = serializers.IntegerField(
+        default=1, min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_MESSAGES
+    )
+
+
+class ChangeLineSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_MESSAGES
+    )
+
+
+# Checkout and orders ------------------------------------------------------------------------------
+
+
+class AddressSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=120)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    postcode = serializers.CharField(max_length=20)
+    country = serializers.ChoiceField(choices=COUNTRIES)
+    phone = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", validators=[validate_phone]
+    )
+
+
+class CheckoutSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        required=False, help_text="Required for guests; a signed-in caller's is their account's."
+    )
+    address = AddressSerializer()
+    shipping_method = serializers.ChoiceField(choices=[STANDARD, EXPRESS], default=STANDARD)
+    discount_code = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+
+
+class CheckoutStartedSerializer(serializers.Serializer):
+    order = serializers.CharField(help_text="The order's number.")
+    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    checkout_url = serializers.URLField(help_text="Send the shopper here to pay (Stripe Checkout).")
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = ["product_title", "size", "colour", "sku", "unit_price", "quantity", "line_total"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "note", "at"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True)
+    history = StatusChangeSerializer(many=True, source="status_changes")
+    shipping_address = serializers.ListField(child=serializers.CharField(), source="address_lines")
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "status",
+            "email",
+            "currency",
+            "subtotal",
+            "discount_total",
+            "shipping_total",
+            "total",
+            "refunded_total",
+            "shipping_label",
+            "shipping_address",
+            "tracking_number",
+            "created_at",
+            "paid_at",
+            "shipped_at",
+            "lines",
+            "history",
+        ]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()

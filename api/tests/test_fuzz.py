@@ -1,0 +1,96 @@
+"""schemathesis against the live schema: every operation and method, generated requests
+(valid and invalid), and every response must be no 5xx and conform to the schema."""
+
+import zlib
+from decimal import Decimal
+
+import pytest
+import schemathesis
+from allauth.account.models import EmailAddress
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts.models import User
+from checkout.models import Basket, BasketLine, Order, OrderLine, OrderStatus
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+TOKEN: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def fuzz_data(db, make_product, settings, stripe_standin):
+    """A catalog, a basket, an order and a token for the fuzzer to find."""
+    settings.API_THROTTLE_RATES = {"anon": None, "user": None, "auth": None}
+    for number in range(3):
+        product = make_product(
+            title=f"Dress {number}", price=Decimal("50.00") + number, stock={("M", "Black"): 5}
+        )
+    user = User.objects.create_user("fuzz@example.com", password="a long enough password")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    TOKEN["key"] = Token.objects.create(user=user).key
+    basket = Basket.objects.create(user=user)
+    BasketLine.objects.create(basket=basket, variant=product.variants.get(), quantity=1)
+    order = Order.objects.create(
+        user=user,
+        email=user.email,
+        currency="usd",
+        subtotal=Decimal("50"),
+        shipping_total=Decimal("6"),
+        total=Decimal("56"),
+        shipping_method="standard",
+        shipping_label="Standard",
+        status=OrderStatus.PAID,
+        ship_name="Fuzz",
+        ship_line1="1 Lane",
+        ship_city="X",
+        ship_postcode="1",
+        ship_country="US",
+    )
+    OrderLine.objects.create(
+        order=order,
+        product_title="Dress",
+        size="M",
+        colour="Black",
+        sku="S",
+        unit_price=Decimal("50"),
+        quantity=1,
+        line_total=Decimal("50"),
+    )
+    # Requests go straight to the WSGI application, which would close the test's database
+    # connection after each one (Django's own test client switches this off the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+# Loaded once, when the module is collected: making the schema touches no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_answers_within_its_schema(case, fuzz_counter):
+    # About half the cases as a signed-in caller, the others anonymous.
+    signed_in = zlib.crc32(repr((case.query, case.body, case.path_parameters)).encode()) % 2
+    headers = {"Authorization": f"Token {TOKEN['key']}"} if signed_in else {}
+    response = case.call_and_validate(headers=headers, checks=CHECKS)
+    fuzz_counter["operations"][case.operation.label] += 1
+    fuzz_counter["statuses"][response.status_code] += 1

@@ -1,0 +1,331 @@
+"""The REST API: the same business functions as the HTML views (catalog.listing, checkout.basket,
+checkout.services), never a second copy of the rules. These views parse, call and serialise."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import authenticate
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from wagtail.images import get_image_model
+
+from catalog.images import rendition_prefetch
+from catalog.listing import filter_products, sort_products, with_card_data
+from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
+from catalog.views import search_products
+from checkout import basket as baskets
+from checkout import services
+from checkout.exceptions import (
+    BasketError,
+    CheckoutError,
+    DiscountInvalid,
+    OutOfStock,
+    PaymentError,
+)
+from checkout.models import Order, OrderLine
+
+from . import serializers as s
+
+SEARCH_LIMIT = 200
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+def not_found(request):
+    raise NotFound()
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+
+
+class Unavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+
+# Catalog ---------------------------------------------------------------------------------------
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.CategorySerializer
+    permission_classes = [AllowAny]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return CategoryPage.objects.live().public().order_by("path")
+
+    def get_serializer_context(self):
+        # Each category's parent, from one query over the tree instead of one per category.
+        context = super().get_serializer_context()
+        categories = {page.path: page.pk for page in CategoryPage.objects.live().only("path")}
+        context["parents"] = {
+            pk: categories.get(path[: -CategoryPage.steplen]) for path, pk in categories.items()
+        }
+        return context
+
+
+def with_variants(products):
+    return products.prefetch_related(
+        Prefetch(
+            "variants",
+            queryset=ProductVariant.objects.select_related("size", "colour").order_by(
+                "sort_order", "pk"
+            ),
+            to_attr="api_variants",
+        )
+    )
+
+
+@extend_schema(parameters=[s.ProductQuerySerializer])
+class ProductViewSet(viewsets.ReadOnlyModelViewSet):
+    """Live products, filtered, searched and ordered like the shop's listings and search."""
+
+    permission_classes = [AllowAny]
+    lookup_value_regex = r"\d+"
+
+    def get_serializer_class(self):
+        return s.ProductDetailSerializer if self.action == "retrieve" else s.ProductSerializer
+
+    def get_queryset(self):
+        products = ProductPage.objects.live().public()
+        if self.action == "retrieve":
+            renditions = (
+                get_image_model()
+                .get_rendition_model()
+                .objects.filter(filter_spec__in=rendition_prefetch("card", "product"))
+            )
+            images = (
+                ProductImage.objects.order_by("sort_order", "pk")
+                .select_related("image")
+                .prefetch_related(
+                    Prefetch(
+                        "image__renditions", queryset=renditions, to_attr="prefetched_renditions"
+                    )
+                )
+            )
+            return with_variants(
+                products.select_related("size_guide").prefetch_related(
+                    Prefetch("gallery_images", queryset=images)
+                )
+            )
+        query = s.ProductQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if "category" in params:
+            category = CategoryPage.objects.live().filter(pk=params["category"]).first()
+            if category is None:
+                raise ValidationError({"category": ["No such category."]})
+            products = products.descendant_of(category)
+        products = filter_products(
+            products,
+            size=params.get("size"),
+            colour=params.get("colour"),
+            in_stock=params.get("in_stock", False),
+            min_price=params.get("min_price"),
+            max_price=params.get("max_price"),
+        )
+        if params.get("q", "").strip():
+            products, ranked = self.searched(products, params["q"].strip())
+            if not params.get("ordering"):
+                return with_variants(with_card_data(ranked))
+        return with_variants(with_card_data(sort_products(products, params.get("ordering"))))
+
+    @staticmethod
+    def searched(products, query: str):
+        """Products matching `query` (the best 200, an exact SKU first), and the same ordered
+        best match first."""
+        by_sku, matches = search_products(query)
+        ids = by_sku + [page.pk for page in matches[:SEARCH_LIMIT] if page.pk not in by_sku]
+        products = products.filter(pk__in=ids)
+        if not ids:
+            return products, products
+        rank = Case(
+            *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)],
+            output_field=IntegerField(),
+        )
+        return products, products.annotate(rank=rank).order_by("rank")
+
+
+# Basket ----------------------------------------------------------------------------------------
+
+
+def basket_response(request, code=status.HTTP_200_OK) -> Response:
+    basket = baskets.basket_for(request)
+    view = baskets.view_of(basket)
+    baskets.remember_count(request, count=view.count)
+    return Response(s.BasketSerializer(view, context={"request": request}).data, status=code)
+
+
+class BasketView(APIView):
+    """The caller's own basket: by their session, or their account when signed in."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.BasketSerializer)
+    def get(self, request):
+        return basket_response(request)
+
+
+class BasketLineViewSet(viewsets.GenericViewSet):
+    permission_classes = [AllowAny]
+    lookup_value_regex = r"\d+"
+    serializer_class = s.AddLineSerializer
+
+    @extend_schema(request=s.AddLineSerializer, responses={201: s.BasketSerializer})
+    def create(self, request):
+        data = s.AddLineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        basket = baskets.basket_for(request, create=True)
+        try:
+            baskets.add(
+                basket,
+                variant_id=data.validated_data["variant"],
+                quantity=data.validated_data["quantity"],
+            )
+        except BasketError as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        return basket_response(request, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ChangeLineSerializer, responses=s.BasketSerializer)
+    def partial_update(self, request, pk=None):
+        data = s.ChangeLineSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        basket = baskets.basket_for(request)
+        try:
+            line = baskets.line_of(basket, pk)
+        except BasketError as error:
+            raise NotFound(error.message) from error
+        try:
+            baskets.set_quantity(basket, line_id=line.pk, quantity=data.validated_data["quantity"])
+        except BasketError as error:
+            raise ValidationError({"quantity": [error.message]}) from error
+        return basket_response(request)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        try:
+            baskets.remove(baskets.basket_for(request), line_id=pk)
+        except BasketError as error:
+            raise NotFound(error.message) from error
+        baskets.remember_count(request, baskets.basket_for(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Checkout and orders ------------------------------------------------------------------------------
+
+
+class CheckoutView(APIView):
+    """Place an order from the caller's basket and start paying for it at Stripe."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=s.CheckoutSerializer,
+        responses={
+            201: s.CheckoutStartedSerializer,
+            409: OpenApiResponse(
+                description="A piece sold out or ran short: the basket needs changing."
+            ),
+            503: OpenApiResponse(description="Stripe could not be reached; nothing was charged."),
+        },
+    )
+    def post(self, request):
+        data = s.CheckoutSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user if request.user.is_authenticated else None
+        email = user.email if user else data.validated_data.get("email")
+        if not email:
+            raise ValidationError({"email": ["An email address is needed for the receipt."]})
+        basket = baskets.basket_for(request)
+        view = baskets.view_of(basket)
+        if not view.lines:
+            raise ValidationError({"detail": "Your basket is empty."})
+        if not view.can_check_out:
+            raise Conflict(
+                "Some pieces in your basket are sold out or short. "
+                "Please remove them or lower the quantity first."
+            )
+        details = services.CheckoutDetails(
+            email=email,
+            address=services.ShippingAddress(**data.validated_data["address"]),
+            shipping_method=data.validated_data["shipping_method"],
+            discount_code=data.validated_data["discount_code"].strip(),
+        )
+        try:
+            order = services.place_order(basket=basket, details=details, user=user)
+        except DiscountInvalid as error:
+            raise ValidationError({"discount_code": [error.message]}) from error
+        except OutOfStock as error:
+            raise Conflict(error.message) from error
+        except CheckoutError as error:
+            raise ValidationError({"detail": error.message}) from error
+        try:
+            url = services.start_payment(order)
+        except PaymentError as error:
+            raise Unavailable(error.message) from error
+        return Response(
+            s.CheckoutStartedSerializer(
+                {
+                    "order": order.number,
+                    "total": order.total,
+                    "currency": order.currency,
+                    "checkout_url": url,
+                }
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The signed-in caller's own orders, newest first."""
+
+    serializer_class = s.OrderSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_field = "number"
+    lookup_value_regex = r"[A-Za-z0-9-]{1,16}"
+
+    def get_queryset(self):
+        return (
+            Order.objects.filter(user=self.request.user)
+            .prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.order_by("pk")), "status_changes"
+            )
+            .order_by("-created_at", "-pk")
+        )
+
+
+class TokenView(APIView):
+    """A token for the API, for the email and password of a confirmed account."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_scope = "auth"
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer, auth=[])
+    def post(self, request):
+        data = s.TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request, username=data.validated_data["email"], password=data.validated_data["password"]
+        )
+        if user is None:
+            raise ValidationError(
+                {"non_field_errors": ["The email address and/or password are not correct."]}
+            )
+        if not EmailAddress.objects.filter(
+            user=user, email__iexact=user.email, verified=True
+        ).exists():
+            raise ValidationError(
+                {"non_field_errors": ["Please confirm your email address before signing in."]}
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
