@@ -32,6 +32,9 @@ if missing:
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Rotation: the new key goes in DJANGO_SECRET_KEY and the old one here until sessions and
+# password-reset links signed with it have expired (deploy/README.md).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 DATABASES = {"default": env.db("DATABASE_URL")}
@@ -71,6 +74,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[env("SITE_URL")])
 X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {  # noqa: F405
+    "DIRECTIVES": {**CONTENT_SECURITY_POLICY["DIRECTIVES"], "upgrade-insecure-requests": True}  # noqa: F405
+}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -274,3 +274,20 @@ def test_production_starts_with_them():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, home_page, settings):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert "https://checkout.stripe.com" in directives["form-action"]
+
+
+def test_the_admin_gets_what_wagtail_needs_and_no_more(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("boss@example.com", "a long enough password")
+    client.force_login(admin)
+    policy = client.get("/admin/")["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in policy
+    assert "object-src 'none'" in policy
