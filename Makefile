@@ -34,7 +34,11 @@ run: $(VENV)/.installed
 	$(MANAGE) seed_demo --products $(PRODUCTS) --demo-staff
 	scripts/run-dev.sh
 
-test: $(VENV)/.installed-dev
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.installed-dev node_modules/.installed
 	scripts/run-tests.sh
 
 lint: $(VENV)/.installed-dev
@@ -57,4 +61,4 @@ check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .test-media
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .test-media
