@@ -181,16 +181,12 @@ def running_nginx(*, workdir: StrPath, site_config: str, timeout: float = 10.0) 
     # -e: the error log nginx writes before it has read the config (Debian's is stderr, but
     # another build's default /var/log/nginx/error.log would need root).
     command = [NGINX, "-p", f"{work}/", "-e", str(work / "error.log"), "-c", str(config_path)]
-    check = subprocess.run(  # noqa: S603 - a fixed binary and paths this module wrote
-        [*command, "-t", "-q"], capture_output=True, text=True, check=False
-    )
+    check = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, check=False)
     if check.returncode != 0:
         raise NginxError(f"nginx -t rejected {config_path}:\n{check.stdout}{check.stderr}")
 
     with (work / "nginx.out").open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - as above
-            command, stdout=output, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         try:
             _wait_for_ports(process, [address for address, _ in listens], work, timeout)
             host, port = https[0]
