@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.models import COUNTRIES
 from accounts.validators import validate_phone
 from catalog.forms import SORT_CHOICES
-from catalog.images import filter_specs
+from catalog.images import FILTERS
 from catalog.models import CategoryPage, ProductPage, ProductVariant
 from checkout.basket import MAX_QUANTITY
 from checkout.models import Order, OrderLine, OrderStatusChange
@@ -96,12 +96,12 @@ class ImageSerializer(serializers.Serializer):
     def renditions(self, item, size: str) -> dict | None:
         if size not in self.context.get("image_sizes", ("card",)):
             return None
-        specs = filter_specs(size)
-        renditions = item.image.get_renditions(*specs)
+        filters = FILTERS[size]
+        renditions = item.image.get_renditions(*filters)
         by_format: dict[str, list[str]] = {"avif": [], "webp": [], "jpeg": []}
-        for spec in specs:
-            by_format[spec.rsplit("format-", 1)[1]].append(absolute(renditions[spec].url))
-        first = renditions[specs[0]]
+        for f in filters:
+            by_format[f.spec.rsplit("format-", 1)[1]].append(absolute(renditions[f.spec].url))
+        first = renditions[filters[0].spec]
         return {"width": first.width, "height": first.height, **by_format}
 
     @extend_schema_field(RenditionSetSerializer(allow_null=True))

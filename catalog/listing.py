@@ -3,6 +3,7 @@ filtered, sorted and paginated, with a fixed number of queries whatever the page
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -11,12 +12,15 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from home.store import store_for
+
 from .forms import ProductFilterForm
 from .images import rendition_prefetch
 from .models import Colour, ProductImage, ProductPage, ProductVariant, Size
 from .money import format_money
 
 PER_PAGE = 24
+FACETS_SECONDS = 60 * 60
 SORTS = {
     "newest": ("-first_published_at", "-pk"),
     "price": ("price", "pk"),
@@ -92,6 +96,8 @@ def facets(products: QuerySet[ProductPage]) -> tuple[list[Size], list[Colour]]:
     """The sizes and colours that the products have, in one query."""
     rows = (
         ProductVariant.objects.filter(product__in=products.values("pk"))
+        # No ordering: the model's would join the DISTINCT and multiply the rows.
+        .order_by()
         .values_list(
             "size_id",
             "size__name",
@@ -108,16 +114,30 @@ def facets(products: QuerySet[ProductPage]) -> tuple[list[Size], list[Colour]]:
     sizes: dict[int, Size] = {}
     colours: dict[int, Colour] = {}
     for s_id, s_name, s_slug, s_order, c_id, c_name, c_slug, c_order, c_swatch in rows:
-        sizes.setdefault(s_id, Size(id=s_id, name=s_name, slug=s_slug, sort_order=s_order))
-        colours.setdefault(
-            c_id,
-            Colour(id=c_id, name=c_name, slug=c_slug, sort_order=c_order, swatch=c_swatch),
-        )
+        if s_id not in sizes:
+            sizes[s_id] = Size(id=s_id, name=s_name, slug=s_slug, sort_order=s_order)
+        if c_id not in colours:
+            colours[c_id] = Colour(
+                id=c_id, name=c_name, slug=c_slug, sort_order=c_order, swatch=c_swatch
+            )
 
     def order(item):
         return (item.sort_order, item.name)
 
     return sorted(sizes.values(), key=order), sorted(colours.values(), key=order)
+
+
+def cached_facets(
+    root: Page, products: QuerySet[ProductPage], *, version: str
+) -> tuple[list[Size], list[Colour]]:
+    """`facets`, kept in the cache until the catalog changes: `version` is the store shell's,
+    which is rebuilt whenever pages are published, moved or removed, or sizes and colours change."""
+    key = f"facets:{root.pk}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = facets(products)
+        cache.set(key, found, FACETS_SECONDS)
+    return found
 
 
 def active_filters(query: QueryDict, filters: dict, sizes, colours) -> list[dict]:
@@ -154,7 +174,7 @@ def active_filters(query: QueryDict, filters: dict, sizes, colours) -> list[dict
 
 def listing_context(request, *, root: Page) -> dict:
     base = products_under(root)
-    sizes, colours = facets(base)
+    sizes, colours = cached_facets(root, base, version=store_for(request).version)
     form = ProductFilterForm(request.GET or None, sizes=sizes, colours=colours)
     filters = form.filters()
     products = sort_products(

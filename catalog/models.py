@@ -359,7 +359,8 @@ class ProductVariant(Orderable):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["stock"], name="catalog_variant_stock")]
+        # Listings ask "has this product a variant in stock?" for each product on the page.
+        indexes = [models.Index(fields=["product", "stock"], name="catalog_variant_product_stock")]
 
     def __str__(self) -> str:
         return f"{self.product.title} – {self.size} / {self.colour} ({self.sku})"

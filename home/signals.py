@@ -6,6 +6,8 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from catalog.models import Colour, Size
+
 from . import store
 from .models import StoreSettings
 
@@ -18,6 +20,9 @@ page_published.connect(invalidate_on_commit, dispatch_uid="store-shell-published
 page_unpublished.connect(invalidate_on_commit, dispatch_uid="store-shell-unpublished")
 post_page_move.connect(invalidate_on_commit, dispatch_uid="store-shell-moved")
 post_save.connect(invalidate_on_commit, sender=StoreSettings, dispatch_uid="store-shell-settings")
+# Listing facets name sizes and colours, and are cached under the shell's version.
+post_save.connect(invalidate_on_commit, sender=Size, dispatch_uid="store-shell-sizes")
+post_save.connect(invalidate_on_commit, sender=Colour, dispatch_uid="store-shell-colours")
 
 
 @receiver(post_delete, dispatch_uid="store-shell-page-deleted")

@@ -8,12 +8,13 @@ removed (see `home.signals`).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
-CACHE_KEY = "store-shell:v1:{site_id}"
+CACHE_KEY = "store-shell:v2:{site_id}"  # the version changes with the Store class
 CACHE_SECONDS = 60 * 60
 
 
@@ -38,6 +39,9 @@ class Store:
     footer_columns: list[FooterColumn] = field(default_factory=list)
     social_links: list[Link] = field(default_factory=list)
     shop_url: str = "/shop/"
+    # A new one each time the shell is rebuilt, i.e. each time the catalog changed: caches of
+    # catalog data (listing facets) put it in their keys.
+    version: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def build_store(site: Site | None) -> Store:

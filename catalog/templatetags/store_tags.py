@@ -24,9 +24,8 @@ def picture(image, size, alt="", sizes=None, loading="lazy", css_class=None, fet
         image,
         size,
         alt=alt,
-        sizes=sizes,
+        sizes=sizes or "",
         loading=loading,
-        decoding="async",
         fetchpriority=fetchpriority,
-        **{"class": css_class},
+        css_class=css_class,
     )

@@ -156,5 +156,27 @@ def test_listing_query_count_does_not_grow_with_the_page(client, category, make_
 
 
 # Site, home page, the page and its ancestors, the specific page, two for view restrictions,
-# private subtrees, facets, count, products, first images, renditions.
-LISTING_QUERIES = 12
+# private subtrees, count, products, first images, renditions. The facets (sizes and colours on
+# offer) come from the cache until the catalog changes.
+LISTING_QUERIES = 11
+
+
+def test_filters_offer_what_was_published_since_they_were_cached(
+    client, category, make_product, django_capture_on_commit_callbacks
+):
+    # Given a category whose filters were cached while it had only black dresses
+    make_product(title="Black Dress", stock={("M", "Black"): 1})
+    assert offered_colours(client.get(category.url)) == ["black"]
+
+    # When a merchandiser publishes an ivory dress
+    ivory = make_product(title="Ivory Dress", stock={("L", "Ivory"): 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        ivory.save_revision().publish()
+
+    # Then the colour filter offers ivory at once
+    assert offered_colours(client.get(category.url)) == ["black", "ivory"]
+
+
+def offered_colours(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [node["value"] for node in soup.select("input[name=colour]")]

@@ -307,7 +307,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-API_THROTTLE_RATES = {"anon": "120/minute", "user": "600/minute", "auth": "10/minute"}
+# Per client: anonymous by IP, signed in by user, and the token endpoint by IP.
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", default="120/minute"),
+    "user": env("API_THROTTLE_USER", default="600/minute"),
+    "auth": env("API_THROTTLE_AUTH", default="10/minute"),
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "The Dress Store API",
     "DESCRIPTION": "Catalog, basket, checkout and orders of The Dress Store.",
