@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.images import get_image_model
 
+from catalog import fragments
 from catalog.images import rendition_prefetch
 from catalog.listing import filter_products, sort_products, with_card_data
 from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
@@ -94,6 +95,16 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return s.ProductDetailSerializer if self.action == "retrieve" else s.ProductSerializer
+
+    def list(self, request, *args, **kwargs):
+        """Pages of products are public and the same for everyone: each is serialized once per
+        query and version of the catalog (see catalog.fragments). Bad queries are not cached."""
+        key = fragments.fragment_key(
+            "api-products", request, request.get_host(), fragments.canonical_query(request.GET)
+        )
+        return Response(
+            fragments.cached(key, lambda: super(ProductViewSet, self).list(request).data)
+        )
 
     def get_queryset(self):
         products = ProductPage.objects.live().public()

@@ -33,9 +33,11 @@ from wagtail.models import Collection, Locale, Page, Site
 from wagtail.search.backends import get_search_backend
 
 from accounts.groups import ensure_staff_groups
+from home import store
 from home.models import HomePage, LandingPage, StoreSettings
 
 from . import demo_images
+from .fragments import stock_changed
 from .images import warm_renditions
 from .models import (
     CategoryPage,
@@ -250,6 +252,9 @@ def seed(*, products: int, renditions: bool = True, report: Callable[[str], None
         ensure_settings(shop)
         ensure_site(home)
         ensure_staff_groups()
+        # Pages were written in bulk, without the signals that tell caches the catalog changed.
+        transaction.on_commit(store.invalidate)
+        stock_changed()
     progress.step(f"{created} new products; {ProductPage.objects.count()} in the catalog")
     return {"created": created, "total": ProductPage.objects.count()}
 

@@ -3,24 +3,25 @@ filtered, sorted and paginated, with a fixed number of queries whatever the page
 
 from __future__ import annotations
 
-from django.core.cache import cache
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from home.store import store_for
-
+from . import fragments
 from .forms import ProductFilterForm
 from .images import rendition_prefetch
 from .models import Colour, ProductImage, ProductPage, ProductVariant, Size
 from .money import format_money
 
 PER_PAGE = 24
-FACETS_SECONDS = 60 * 60
 SORTS = {
     "newest": ("-first_published_at", "-pk"),
     "price": ("price", "pk"),
@@ -128,16 +129,12 @@ def facets(products: QuerySet[ProductPage]) -> tuple[list[Size], list[Colour]]:
 
 
 def cached_facets(
-    root: Page, products: QuerySet[ProductPage], *, version: str
+    request, root: Page, products: QuerySet[ProductPage]
 ) -> tuple[list[Size], list[Colour]]:
-    """`facets`, kept in the cache until the catalog changes: `version` is the store shell's,
-    which is rebuilt whenever pages are published, moved or removed, or sizes and colours change."""
-    key = f"facets:{root.pk}:{version}"
-    found = cache.get(key)
-    if found is None:
-        found = facets(products)
-        cache.set(key, found, FACETS_SECONDS)
-    return found
+    """`facets`, kept in the cache until the catalog changes."""
+    return fragments.cached(
+        fragments.fragment_key("facets", request, root.pk), lambda: facets(products)
+    )
 
 
 def active_filters(query: QueryDict, filters: dict, sizes, colours) -> list[dict]:
@@ -172,9 +169,28 @@ def active_filters(query: QueryDict, filters: dict, sizes, colours) -> list[dict
     return chips
 
 
+@dataclass(frozen=True)
+class RenderedListing:
+    """A listing as HTML, with what the page around it needs to know."""
+
+    html: SafeString
+    page_number: int
+    product_count: int
+    is_filtered: bool
+
+
 def listing_context(request, *, root: Page) -> dict:
+    """The listing of `root`'s subtree for this query string: rendered once per query and
+    version of the catalog, then served from the cache."""
+    key = fragments.fragment_key(
+        "listing", request, root.pk, fragments.canonical_query(request.GET)
+    )
+    return {"listing": fragments.cached(key, lambda: render_listing(request, root=root))}
+
+
+def render_listing(request, *, root: Page) -> RenderedListing:
     base = products_under(root)
-    sizes, colours = cached_facets(root, base, version=store_for(request).version)
+    sizes, colours = cached_facets(request, root, base)
     form = ProductFilterForm(request.GET or None, sizes=sizes, colours=colours)
     filters = form.filters()
     products = sort_products(
@@ -191,12 +207,19 @@ def listing_context(request, *, root: Page) -> dict:
     page = Paginator(with_card_data(products), PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return {
+    is_filtered = any(key != "sort" for key in filters)
+    context = {
         "products": page,
         "filter_form": form,
         "sizes": sizes,
         "colours": colours,
         "active_filters": active_filters(request.GET, filters, sizes, colours),
         "filters_query": query.urlencode(),
-        "is_filtered": any(key != "sort" for key in filters),
+        "is_filtered": is_filtered,
     }
+    return RenderedListing(
+        html=render_to_string("catalog/listing.html", context, request=request),
+        page_number=page.number,
+        product_count=page.paginator.count,
+        is_filtered=is_filtered,
+    )

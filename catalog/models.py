@@ -287,10 +287,10 @@ class ProductPage(Page):
         return images[0] if images else None
 
     def get_context(self, request, *args, **kwargs):
-        from .product import product_context
+        from .product import rendered_product
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(product_context(self, request))
+        context["rendered_product"] = rendered_product(self, request)
         return context
 
 

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
 
 from home.store import store_for
 
+from . import fragments
 from .images import largest_jpeg, rendition_prefetch
 from .models import Colour, ProductPage, ProductVariant, Size
 
@@ -108,3 +111,30 @@ def product_context(product: ProductPage, request) -> dict:
         "canonical_url": url,
         "og_image": largest_jpeg(gallery[0].image, "product") if gallery else None,
     }
+
+
+@dataclass(frozen=True)
+class RenderedProduct:
+    """The parts of a product page that come from the catalog, as HTML."""
+
+    head: SafeString  # Open Graph tags and JSON-LD
+    main: SafeString  # gallery, picker, size guide and description
+    canonical_url: str
+
+
+def rendered_product(product: ProductPage, request) -> RenderedProduct:
+    """The product's parts, rendered once per published revision and version of the catalog
+    (stock shows in the picker); previews are rendered afresh."""
+
+    def render() -> RenderedProduct:
+        context = {"page": product, **product_context(product, request)}
+        return RenderedProduct(
+            head=render_to_string("catalog/includes/product_head.html", context, request=request),
+            main=render_to_string("catalog/includes/product_main.html", context, request=request),
+            canonical_url=context["canonical_url"],
+        )
+
+    if getattr(request, "is_preview", False):
+        return render()
+    key = fragments.fragment_key("product", request, product.pk, product.live_revision_id)
+    return fragments.cached(key, render)

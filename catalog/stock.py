@@ -2,7 +2,7 @@
 
 `stock` is what is left to sell: a checkout reserves pieces by taking them off (under row locks,
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
-back."""
+back. After any move commits, cached listings are made afresh (`fragments.stock_changed`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from .fragments import stock_changed
 from .models import ProductVariant
 
 
@@ -25,6 +26,7 @@ def adjust_stock(*, variant_id: int, change: int) -> None:
     """Add `change` pieces (negative to take away) in one UPDATE, so a concurrent sale is never
     overwritten; stock stops at zero rather than going below it."""
     ProductVariant.objects.filter(pk=variant_id).update(stock=Greatest(F("stock") + change, 0))
+    stock_changed()
 
 
 def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
@@ -48,6 +50,7 @@ def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
     for variant_id, quantity in sorted(quantities.items()):
         ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") - quantity)
         variants[variant_id].stock -= quantity
+    stock_changed()
     return variants
 
 
@@ -57,3 +60,4 @@ def release(quantities: Mapping[int, int]) -> None:
     for variant_id, quantity in sorted(quantities.items()):
         if quantity:
             ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+    stock_changed()

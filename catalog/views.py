@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from . import fragments
 from .listing import PER_PAGE, with_card_data
 from .models import CategoryPage, ProductPage
 
@@ -36,26 +40,44 @@ def search_products(query: str):
     return by_sku, matches
 
 
+@dataclass(frozen=True)
+class RenderedResults:
+    html: SafeString
+    count: int
+
+
 @require_GET
 def search(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    context = {"form": form, "query": query, "results": None}
+    results = None
     if query:
-        by_sku, matches = search_products(query)
-        page = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
-        ids = [product.pk for product in page.object_list]
-        if page.number == 1:
-            ids = by_sku + [pk for pk in ids if pk not in by_sku]
-        cards = with_card_data(ProductPage.objects.filter(pk__in=ids)).in_bulk()
-        context.update(
-            results=page,
-            products=[cards[pk] for pk in ids if pk in cards],
-            result_count=max(page.paginator.count, len(by_sku)),
-            pagination_query=urlencode({"q": query}),
-        )
-    if not query or not context.get("products"):
+        key = fragments.fragment_key("search", request, query, request.GET.get("page"))
+        results = fragments.cached(key, lambda: render_results(request, query))
+    context = {"form": form, "query": query, "results": results}
+    if not results or not results.count:
         context["suggested_categories"] = (
             CategoryPage.objects.live().public().filter(depth=4).order_by("path")[:8]
         )
     return render(request, "catalog/search.html", context)
+
+
+def render_results(request, query: str) -> RenderedResults:
+    by_sku, matches = search_products(query)
+    page = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
+    ids = [product.pk for product in page.object_list]
+    if page.number == 1:
+        ids = by_sku + [pk for pk in ids if pk not in by_sku]
+    cards = with_card_data(ProductPage.objects.filter(pk__in=ids)).in_bulk()
+    products = [cards[pk] for pk in ids if pk in cards]
+    context = {
+        "query": query,
+        "results": page,
+        "products": products,
+        "result_count": max(page.paginator.count, len(by_sku)),
+        "pagination_query": urlencode({"q": query}),
+    }
+    return RenderedResults(
+        html=render_to_string("catalog/includes/search_results.html", context, request=request),
+        count=len(products),
+    )

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from catalog.models import ProductVariant
+from catalog.stock import adjust_stock
 from catalog.tests.factories import CategoryPageFactory
 from checkout.models import Basket, BasketLine, Order, OrderLine, OrderStatus
 
@@ -165,13 +166,40 @@ def test_catalog_is_read_only_for_everyone(api, make_product, signed_in):
 
 @pytest.mark.parametrize("count", [3, 24])
 def test_product_list_query_count_does_not_grow(api, make_product, count):
+    # Given `count` products, and their pictures made
     for number in range(count):
         make_product(title=f"Dress {number}", stock={("M", "Black"): 1, ("L", "Ivory"): 2})
-    api.get("/api/v1/products/")
+    api.get("/api/v1/products/", {"ordering": "price"})
+
+    # When a page of products is first asked for
     with CaptureQueriesContext(connection) as queries:
         response = api.get("/api/v1/products/")
+
+    # Then it takes the same number of queries whatever the number of products
     assert len(response.json()["results"]) == count
     assert len(queries) == PRODUCT_LIST_QUERIES, "\n".join(q["sql"][:120] for q in queries)
+
+    # And the same page asked again is served from the cache: one query, for the site (whose
+    # catalog version is part of the key)
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get("/api/v1/products/")
+    assert again.json() == response.json()
+    assert len(queries) == 1, "\n".join(q["sql"][:120] for q in queries)
+
+
+def test_a_sale_shows_in_the_cached_product_list_at_once(
+    api, make_product, django_capture_on_commit_callbacks
+):
+    # Given a product list cached while a dress had one piece left
+    dress = make_product(title="Last One", stock={("M", "Black"): 1})
+    assert api.get("/api/v1/products/").json()["results"][0]["in_stock"] is True
+
+    # When the piece is sold
+    with django_capture_on_commit_callbacks(execute=True):
+        adjust_stock(variant_id=dress.variants.get().pk, change=-1)
+
+    # Then the list says so
+    assert api.get("/api/v1/products/").json()["results"][0]["in_stock"] is False
 
 
 # view restrictions, count, products, first images, renditions, variants with sizes and

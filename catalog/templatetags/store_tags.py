@@ -2,7 +2,7 @@
 
 from django import template
 
-from catalog import images
+from catalog import fragments, images
 from catalog.money import format_money
 
 register = template.Library()
@@ -29,3 +29,10 @@ def picture(image, size, alt="", sizes=None, loading="lazy", css_class=None, fet
         fetchpriority=fetchpriority,
         css_class=css_class,
     )
+
+
+@register.simple_tag(takes_context=True)
+def catalog_version(context):
+    """`{% catalog_version as version %}`: vary a `{% cache %}` fragment that shows products on
+    this, and it is made afresh whenever the catalog or its stock changes."""
+    return fragments.catalog_version(context["request"])

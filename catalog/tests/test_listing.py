@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.stock import adjust_stock
 from catalog.tests.factories import CategoryPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,20 +146,27 @@ def test_listing_query_count_does_not_grow_with_the_page(client, category, make_
         make_product(title=f"Dress {number}", stock={("M", "Black"): 2, ("L", "Ivory"): 0})
     client.get(category.url)  # the first view caches the store's shell and the site's root paths
 
-    # When the category is shown again
+    # When the category is shown in an order nobody asked for yet
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(category.url)
+        response = client.get(category.url, {"sort": "price"})
 
     # Then it takes the same, small number of queries whatever the page size
     assert response.status_code == 200
     assert len(titles(response)) == page_size
     assert len(queries) == LISTING_QUERIES, "\n".join(q["sql"][:200] for q in queries)
 
+    # And once rendered, the listing comes from the cache: only the page itself is read
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(category.url, {"sort": "price"})
+    assert again.content == response.content
+    assert len(queries) == CACHED_LISTING_QUERIES, "\n".join(q["sql"][:200] for q in queries)
 
-# Site, home page, the page and its ancestors, the specific page, two for view restrictions,
-# private subtrees, count, products, first images, renditions. The facets (sizes and colours on
-# offer) come from the cache until the catalog changes.
+
+# Site, home page, the page and its ancestors, the specific page, two for view restrictions;
+# then for the listing: private subtrees, count, products, first images, renditions. The facets
+# (sizes and colours on offer) come from the cache until the catalog changes.
 LISTING_QUERIES = 11
+CACHED_LISTING_QUERIES = 6
 
 
 def test_filters_offer_what_was_published_since_they_were_cached(
@@ -180,3 +188,24 @@ def test_filters_offer_what_was_published_since_they_were_cached(
 def offered_colours(response) -> list[str]:
     soup = BeautifulSoup(response.content, "html.parser")
     return [node["value"] for node in soup.select("input[name=colour]")]
+
+
+def test_a_sale_of_the_last_piece_shows_in_the_cached_listing_at_once(
+    client, category, make_product, django_capture_on_commit_callbacks
+):
+    # Given a listing rendered and cached while a dress had one piece left
+    dress = make_product(title="Last One", stock={("M", "Black"): 1})
+    assert not BeautifulSoup(client.get(category.url).content, "html.parser").select(
+        ".product-card--sold-out"
+    )
+
+    # When that piece is sold
+    with django_capture_on_commit_callbacks(execute=True):
+        adjust_stock(variant_id=dress.variants.get().pk, change=-1)
+
+    # Then the listing marks it sold out on the next view
+    soup = BeautifulSoup(client.get(category.url).content, "html.parser")
+    assert [
+        card.select_one(".product-card__title").get_text(strip=True)
+        for card in soup.select(".product-card--sold-out")
+    ] == ["Last One"]

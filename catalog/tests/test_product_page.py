@@ -9,7 +9,10 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.images import rendition_prefetch
 from catalog.models import ProductImage, ProductVariant
+from catalog.stock import adjust_stock
+from catalog.tasks import warm_product_pictures
 from catalog.tests.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,19 +118,50 @@ def test_gallery_shows_every_image_as_a_picture_with_modern_formats(client, make
 
 @pytest.mark.parametrize("variant_count", [1, 6])
 def test_product_page_query_count_does_not_grow_with_variants(client, make_product, variant_count):
+    # Given a product with `variant_count` variants, its pictures made as publishing makes them
     combos = [(s, c) for s in ("S", "M", "L") for c in ("Black", "Ivory")][:variant_count]
     product = make_product(stock=dict.fromkeys(combos, 2))
-    client.get(product.url)
+    warm_product_pictures(product.pk)
+    client.get("/")  # caches the store's shell
 
+    # When its page is first shown
     with CaptureQueriesContext(connection) as queries:
-        client.get(product.url)
+        first = client.get(product.url)
 
+    # Then it takes the same, small number of queries whatever the number of variants
     assert len(queries) == PRODUCT_QUERIES, "\n".join(q["sql"][:160] for q in queries)
 
+    # And afterwards its rendered parts come from the cache until the catalog changes
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(product.url)
+    assert again.content == first.content
+    assert len(queries) == CACHED_PRODUCT_QUERIES, "\n".join(q["sql"][:160] for q in queries)
 
-# Site, home page, the page and its ancestors, the specific page, two for view restrictions,
-# gallery with images, renditions, variants with sizes and colours, size guide.
+
+# Site, home page, the page and its ancestors, the specific page, two for view restrictions;
+# then for the product's parts: gallery with images, renditions, variants with sizes and colours
+# (and one more for a size guide, when the product has one).
 PRODUCT_QUERIES = 9
+CACHED_PRODUCT_QUERIES = 6
+
+
+def test_the_picker_shows_a_sale_of_the_last_piece_at_once(
+    client, make_product, django_capture_on_commit_callbacks
+):
+    # Given a product page rendered while its M in black had one piece left
+    product = make_product(stock={("M", "Black"): 1, ("L", "Black"): 3})
+    soup = BeautifulSoup(client.get(product.url).content, "html.parser")
+    assert not soup.select(".picker__option--sold-out")
+
+    # When that piece is sold
+    with django_capture_on_commit_callbacks(execute=True):
+        adjust_stock(variant_id=product.variants.get(size__name="M").pk, change=-1)
+
+    # Then the picker offers M in black no more
+    soup = BeautifulSoup(client.get(product.url).content, "html.parser")
+    assert [node.get_text(strip=True) for node in soup.select(".picker__option--sold-out")] == [
+        "MM, Black, sold out"
+    ]
 
 
 def test_publishing_a_revision_never_overwrites_stock(make_product):
@@ -156,3 +190,21 @@ def test_a_new_variant_in_a_revision_keeps_its_stock(make_product, sizes, colour
     )
     product.save_revision().publish()
     assert ProductVariant.objects.get(sku="NEW-L-IVORY").stock == 7
+
+
+def test_publishing_a_product_makes_its_pictures_before_anyone_asks(
+    make_product, django_capture_on_commit_callbacks
+):
+    # Given a product whose gallery image has no renditions yet
+    product = make_product(title="Fresh Dress")
+    image = product.gallery_images.get().image
+    assert not image.renditions.exists()
+
+    # When it is published (the task runs eagerly in tests, on a worker in production)
+    with django_capture_on_commit_callbacks(execute=True):
+        product.save_revision().publish()
+
+    # Then every picture size the store shows is ready
+    assert set(image.renditions.values_list("filter_spec", flat=True)) == set(
+        rendition_prefetch("card", "product", "thumb")
+    )

@@ -80,3 +80,18 @@ def test_results_are_paginated(client, category, make_product):
     assert len(found(client, "silk", page=2)) == 6
     soup = BeautifulSoup(client.get("/search/", {"q": "silk"}).content, "html.parser")
     assert soup.select_one("a[rel=next]")["href"] == "?q=silk&page=2"
+
+
+def test_a_product_published_after_a_search_is_found_by_the_same_search(
+    client, catalog, make_product, django_capture_on_commit_callbacks
+):
+    # Given a search whose results were cached
+    assert found(client, "cashmere") == []
+
+    # When a matching product is published (which also indexes it)
+    coat = make_product(title="Cashmere Coat")
+    with django_capture_on_commit_callbacks(execute=True):
+        coat.save_revision().publish()
+
+    # Then the same search finds it
+    assert found(client, "cashmere") == ["Cashmere Coat"]

@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog.stock import adjust_stock
+from catalog.tasks import warm_product_pictures
 from catalog.tests.factories import CategoryPageFactory, ImageFactory
 from home import blocks
 from home.models import LandingPage, StoreSettings
@@ -90,17 +92,46 @@ def test_home_page_renders_every_block(client, furnished_home):
 
 
 def test_home_page_queries_do_not_grow_with_picks(client, furnished_home, make_product):
-    client.get("/")
+    client.get("/")  # caches the store's shell
+
+    # When the body is rendered with three picks, then with eight (each publish is a new
+    # revision, so its body is rendered afresh)
+    furnished_home.save_revision().publish()
     with CaptureQueriesContext(connection) as three:
         client.get("/")
     more = [make_product(title=f"Extra {n}") for n in range(5)]
+    for product in more:
+        warm_product_pictures(product.pk)  # as publishing them would
     furnished_home.body[2].value["products"].extend(more)
     furnished_home.save_revision().publish()
-    client.get("/")
     with CaptureQueriesContext(connection) as eight:
         response = client.get("/")
+
+    # Then both take the same number of queries
     assert len(soup_of(response).select(".product-card")) == 8
-    assert len(eight) == len(three)
+    assert len(eight) == len(three), "\n".join(q["sql"][:150] for q in eight)
+
+    # And the rendered body is reused until the catalog changes
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get("/")
+    assert again.content == response.content
+    assert len(cached) < len(eight)
+
+
+def test_home_picks_show_a_sale_of_the_last_piece_at_once(
+    client, furnished_home, django_capture_on_commit_callbacks
+):
+    # Given the home page rendered while "Pick 1" had pieces left
+    assert not soup_of(client.get("/")).select(".product-card--sold-out")
+    pick = furnished_home.body[2].value["products"][1]
+
+    # When its last pieces are sold
+    with django_capture_on_commit_callbacks(execute=True):
+        adjust_stock(variant_id=pick.variants.get().pk, change=-pick.variants.get().stock)
+
+    # Then the home page marks it sold out
+    sold_out = soup_of(client.get("/")).select(".product-card--sold-out .product-card__title")
+    assert [title.get_text(strip=True) for title in sold_out] == ["Pick 1"]
 
 
 @pytest.mark.parametrize(
