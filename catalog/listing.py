@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -218,7 +217,7 @@ def render_listing(request, *, root: Page) -> RenderedListing:
         "is_filtered": is_filtered,
     }
     return RenderedListing(
-        html=render_to_string("catalog/listing.html", context, request=request),
+        html=fragments.render_fragment("catalog/listing.html", context, request),
         page_number=page.number,
         product_count=page.paginator.count,
         is_filtered=is_filtered,

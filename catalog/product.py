@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 from wagtail.images import get_image_model
@@ -129,8 +128,8 @@ def rendered_product(product: ProductPage, request) -> RenderedProduct:
     def render() -> RenderedProduct:
         context = {"page": product, **product_context(product, request)}
         return RenderedProduct(
-            head=render_to_string("catalog/includes/product_head.html", context, request=request),
-            main=render_to_string("catalog/includes/product_main.html", context, request=request),
+            head=fragments.render_fragment("catalog/includes/product_head.html", context, request),
+            main=fragments.render_fragment("catalog/includes/product_main.html", context, request),
             canonical_url=context["canonical_url"],
         )
 

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -78,6 +77,6 @@ def render_results(request, query: str) -> RenderedResults:
         "pagination_query": urlencode({"q": query}),
     }
     return RenderedResults(
-        html=render_to_string("catalog/includes/search_results.html", context, request=request),
+        html=fragments.render_fragment("catalog/includes/search_results.html", context, request),
         count=len(products),
     )
