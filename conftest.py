@@ -42,8 +42,15 @@ def _clean_cache():
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_root():
+    # DJANGO_SETTINGS_MODULE in the environment wins over pyproject.toml: a shell set up for
+    # production would otherwise run the suite against its database and media.
+    if settings.SETTINGS_MODULE != TEST_SETTINGS:
+        pytest.exit(f"The tests run under {TEST_SETTINGS}, not {settings.SETTINGS_MODULE}.", 2)
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+TEST_SETTINGS = "dress_store.settings.test"
 
 
 @pytest.fixture(scope="session")

@@ -100,4 +100,7 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 
 cd "$here"
+# The test settings, whatever the shell says (one set up for production must not point the suite
+# at production's database and media).
+export DJANGO_SETTINGS_MODULE=dress_store.settings.test
 "$python" -m pytest "$@"
