@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PRODUCTS ?= 120
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format check deploy-check clean
+.PHONY: help run serve test lint format check deploy-check bench clean
 
 help:
 	@echo "make run      set up a virtualenv, the database and the demo store, then serve it on http://127.0.0.1:8000"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint     ruff check and format check"
 	@echo "make format   ruff format and fix"
 	@echo "make check    Django's checks, migrations check, and check --deploy under production settings"
+	@echo "make bench    the benchmark: seed PRODUCTS=2000 into a scratch database, measure the stack (bench/README.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,13 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed-dev node_modules/.installed
 	scripts/run-tests.sh
 
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --silent
+	touch $@
+
+bench: $(VENV)/.installed-dev bench/node_modules/.installed
+	$(BIN)/python bench/run.py --products $(if $(filter command line,$(origin PRODUCTS)),$(PRODUCTS),2000)
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -61,4 +69,4 @@ check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles .test-media
+	rm -rf $(VENV) node_modules bench/node_modules db.sqlite3 media staticfiles .test-media
