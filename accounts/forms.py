@@ -22,17 +22,7 @@ class ProfileForm(forms.ModelForm):
 class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
-        fields = [
-            "full_name",
-            "line1",
-            "line2",
-            "city",
-            "region",
-            "postcode",
-            "country",
-            "phone",
-            "is_default",
-        ]
+        fields = [*Address.POSTAL_FIELDS, "is_default"]
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "line1": forms.TextInput(attrs={"autocomplete": "address-line1"}),

@@ -109,6 +109,18 @@ class User(AbstractUser):
 class Address(models.Model):
     """An entry of a shopper's address book; at most one is the default for shipping."""
 
+    # The postal fields, which checkout's ShippingAddress shares name for name.
+    POSTAL_FIELDS = (
+        "full_name",
+        "line1",
+        "line2",
+        "city",
+        "region",
+        "postcode",
+        "country",
+        "phone",
+    )
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
     )

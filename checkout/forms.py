@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import COUNTRIES
+from accounts.models import COUNTRIES, Address
 from accounts.validators import validate_phone
 from catalog.money import format_money
 
@@ -95,16 +95,7 @@ class CheckoutForm(forms.Form):
         data = self.cleaned_data
         return CheckoutDetails(
             email=data["email"],
-            address=ShippingAddress(
-                full_name=data["full_name"],
-                line1=data["line1"],
-                line2=data["line2"],
-                city=data["city"],
-                region=data["region"],
-                postcode=data["postcode"],
-                country=data["country"],
-                phone=data["phone"],
-            ),
+            address=ShippingAddress(**{name: data[name] for name in Address.POSTAL_FIELDS}),
             shipping_method=data["shipping_method"],
             discount_code=data.get("discount_code", "").strip(),
         )

@@ -6,6 +6,7 @@ the server, and nothing a form sends about prices is read."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -160,19 +161,7 @@ def initial_details(request, state: CheckoutSessionData) -> dict:
     address = Address.objects.filter(user=request.user, is_default=True).first()
     if address is None:
         return {}
-    return {
-        field: getattr(address, field)
-        for field in (
-            "full_name",
-            "line1",
-            "line2",
-            "city",
-            "region",
-            "postcode",
-            "country",
-            "phone",
-        )
-    }
+    return {field: getattr(address, field) for field in Address.POSTAL_FIELDS}
 
 
 def summary(view, *, discount_code: str, shipping_code: str, email: str, user) -> dict:
@@ -246,24 +235,7 @@ def checkout(request):
             discount_code=details.discount_code,
         )
         if form.cleaned_data.get("save_address"):
-            save_address(
-                address=Address(
-                    **{
-                        f: getattr(details.address, f)
-                        for f in (
-                            "full_name",
-                            "line1",
-                            "line2",
-                            "city",
-                            "region",
-                            "postcode",
-                            "country",
-                            "phone",
-                        )
-                    }
-                ),
-                user=user,
-            )
+            save_address(address=Address(**asdict(details.address)), user=user)
     try:
         order = services.place_order(basket=basket, details=details, user=user)
     except DiscountInvalid as error:

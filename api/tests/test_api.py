@@ -13,7 +13,8 @@ from accounts.models import User
 from catalog.models import ProductVariant
 from catalog.stock import adjust_stock
 from catalog.tests.factories import CategoryPageFactory
-from checkout.models import Basket, BasketLine, Order, OrderLine, OrderStatus
+from checkout.models import Basket, BasketLine, Order
+from checkout.tests.factories import an_order
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough password"
@@ -401,40 +402,10 @@ def test_checkout_of_an_empty_basket_or_with_stripe_down(api, dress, settings):
     assert dress.stock == 3
 
 
-def an_order(user, **fields):
-    order = Order.objects.create(
-        user=user,
-        email=user.email,
-        currency="usd",
-        subtotal=Decimal("80"),
-        shipping_total=Decimal("6"),
-        total=Decimal("86"),
-        shipping_method="standard",
-        shipping_label="Standard",
-        status=OrderStatus.PAID,
-        ship_name="Ann",
-        ship_line1="1 Lane",
-        ship_city="Portland",
-        ship_postcode="97201",
-        ship_country="US",
-        **fields,
-    )
-    OrderLine.objects.create(
-        order=order,
-        product_title="Wrap Dress",
-        size="M",
-        colour="Black",
-        sku="S",
-        unit_price=Decimal("80"),
-        quantity=1,
-        line_total=Decimal("80"),
-    )
-    return order
-
-
 def test_orders_are_the_callers_own(api, signed_in):
-    mine = an_order(signed_in)
-    theirs = an_order(confirmed("bob@example.com"))
+    mine = an_order(signed_in.email, signed_in)
+    bob = confirmed("bob@example.com")
+    theirs = an_order(bob.email, bob)
     data = api.get("/api/v1/orders/").json()
     assert [o["number"] for o in data["results"]] == [mine.number]
     assert data["results"][0]["lines"][0]["product_title"] == "Wrap Dress"

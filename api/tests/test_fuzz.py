@@ -21,7 +21,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import User
-from checkout.models import Basket, BasketLine, Order, OrderLine, OrderStatus
+from checkout.models import Basket, BasketLine
+from checkout.tests.factories import an_order
 
 CHECKS = [
     not_a_server_error,
@@ -46,32 +47,7 @@ def fuzz_data(db, make_product, settings, stripe_standin):
     TOKEN["key"] = Token.objects.create(user=user).key
     basket = Basket.objects.create(user=user)
     BasketLine.objects.create(basket=basket, variant=product.variants.get(), quantity=1)
-    order = Order.objects.create(
-        user=user,
-        email=user.email,
-        currency="usd",
-        subtotal=Decimal("50"),
-        shipping_total=Decimal("6"),
-        total=Decimal("56"),
-        shipping_method="standard",
-        shipping_label="Standard",
-        status=OrderStatus.PAID,
-        ship_name="Fuzz",
-        ship_line1="1 Lane",
-        ship_city="X",
-        ship_postcode="1",
-        ship_country="US",
-    )
-    OrderLine.objects.create(
-        order=order,
-        product_title="Dress",
-        size="M",
-        colour="Black",
-        sku="S",
-        unit_price=Decimal("50"),
-        quantity=1,
-        line_total=Decimal("50"),
-    )
+    an_order(user.email, user)
     # Requests go straight to the WSGI application, which would close the test's database
     # connection after each one (Django's own test client switches this off the same way).
     request_started.disconnect(close_old_connections)

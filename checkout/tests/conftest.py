@@ -4,10 +4,13 @@ import hashlib
 import hmac
 import json
 import time
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+
+from checkout.models import ShippingSettings
 
 GUEST = {
     "email": "gail@example.com",
@@ -23,6 +26,19 @@ GUEST = {
     "discount_code": "",
     "pay": "1",
 }
+
+
+@pytest.fixture
+def rates():
+    """Standard 6.00, express 15.00, free from 150.00."""
+    ShippingSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "standard_rate": Decimal("6.00"),
+            "express_rate": Decimal("15.00"),
+            "free_shipping_threshold": Decimal("150.00"),
+        },
+    )
 
 
 @pytest.fixture

@@ -10,22 +10,10 @@ from django.urls import reverse
 
 from accounts.models import Address, User
 from catalog.models import ProductVariant
-from checkout.models import BasketLine, DiscountCode, Order, OrderStatus, ShippingSettings
+from checkout.models import BasketLine, DiscountCode, Order, OrderStatus
 from checkout.tests.conftest import GUEST, check_out, fill_basket
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def rates():
-    ShippingSettings.objects.update_or_create(
-        pk=1,
-        defaults={
-            "standard_rate": Decimal("6.00"),
-            "express_rate": Decimal("15.00"),
-            "free_shipping_threshold": Decimal("150.00"),
-        },
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rates")]
 
 
 def session_at_standin(standin, session_id: str) -> dict:

@@ -11,41 +11,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.services import delete_account
-from checkout.models import Order, OrderLine, OrderStatus
+from checkout.models import OrderStatus
+from checkout.tests.factories import an_order
 
 pytestmark = pytest.mark.django_db
-
-
-def an_order(email: str, user=None, **fields) -> Order:
-    order = Order.objects.create(
-        user=user,
-        email=email,
-        currency="usd",
-        subtotal=Decimal("80"),
-        shipping_total=Decimal("6"),
-        total=Decimal("86"),
-        shipping_method="standard",
-        shipping_label="Standard",
-        status=OrderStatus.PAID,
-        ship_name="Ann Shopper",
-        ship_line1="1 Linen Lane",
-        ship_city="Portland",
-        ship_postcode="97201",
-        ship_country="US",
-        ship_phone="+1 503 555 0100",
-        **fields,
-    )
-    OrderLine.objects.create(
-        order=order,
-        product_title="Wrap Dress",
-        size="M",
-        colour="Black",
-        sku="W-M-B",
-        unit_price=Decimal("80"),
-        quantity=1,
-        line_total=Decimal("80"),
-    )
-    return order
 
 
 @pytest.fixture

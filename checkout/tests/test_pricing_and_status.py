@@ -8,23 +8,12 @@ import pytest
 from django.utils import timezone
 
 from checkout.exceptions import DiscountInvalid, IllegalTransition
-from checkout.models import TRANSITIONS, DiscountCode, Order, OrderStatus, ShippingSettings
+from checkout.models import TRANSITIONS, DiscountCode, OrderStatus
 from checkout.pricing import check_discount, discount_amount, find_discount, spread_discount, totals
+from checkout.tests.factories import an_order
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def rates():
-    ShippingSettings.objects.update_or_create(
-        pk=1,
-        defaults={
-            "standard_rate": D("6.00"),
-            "express_rate": D("15.00"),
-            "free_shipping_threshold": D("150.00"),
-        },
-    )
 
 
 def test_standard_shipping_is_free_from_the_threshold_after_discount(rates):
@@ -86,21 +75,13 @@ def test_discount_validity_window_and_minimum(fields, message):
 
 
 def place_with(discount, email, status=OrderStatus.PAID):
-    return Order.objects.create(
-        email=email,
-        currency="usd",
+    return an_order(
+        email,
         subtotal=D("100"),
         shipping_total=D("0"),
         total=D("90"),
-        shipping_method="standard",
-        shipping_label="Standard",
         discount_code=discount,
         status=status,
-        ship_name="A",
-        ship_line1="1 St",
-        ship_city="X",
-        ship_postcode="1",
-        ship_country="US",
     )
 
 
