@@ -19,7 +19,7 @@ MERCHANDISERS = "Merchandisers"
 MODEL_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: [
         "wagtailadmin.access_admin",
-        "home.change_storesettings",
+        "storefront.change_storesettings",
         "catalog.view_sizeguide",
     ],
     MERCHANDISERS: [

@@ -18,8 +18,8 @@ from wagtail.images import get_image_model
 
 from catalog import fragments
 from catalog.images import rendition_prefetch
-from catalog.listing import filter_products, sort_products, with_card_data
 from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
+from catalog.queries import filter_products, sort_products, with_card_data
 from catalog.views import search_products
 from checkout import basket as baskets
 from checkout import services

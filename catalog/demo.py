@@ -33,11 +33,11 @@ from wagtail.models import Collection, Locale, Page, Site
 from wagtail.search.backends import get_search_backend
 
 from accounts.groups import ensure_staff_groups
-from home import store
-from home.models import HomePage, LandingPage, StoreSettings
+from home.models import HomePage, LandingPage
+from storefront import shell
+from storefront.models import StoreSettings
 
-from . import demo_images
-from .fragments import stock_changed
+from . import demo_images, versions
 from .images import warm_renditions
 from .models import (
     CategoryPage,
@@ -253,8 +253,9 @@ def seed(*, products: int, renditions: bool = True, report: Callable[[str], None
         ensure_site(home)
         ensure_staff_groups()
         # Pages were written in bulk, without the signals that tell caches the catalog changed.
-        transaction.on_commit(store.invalidate)
-        stock_changed()
+        transaction.on_commit(shell.forget)
+        versions.catalog_changed()
+        versions.stock_changed()
     progress.step(f"{created} new products; {ProductPage.objects.count()} in the catalog")
     return {"created": created, "total": ProductPage.objects.count()}
 

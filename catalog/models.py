@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -26,7 +25,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .forms import ProductPageForm, VariantsPanel
+from .admin_forms import ProductPageForm
+from .panels import StockPanel, VariantsPanel
 from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION
 
 
@@ -130,16 +130,10 @@ class ShopIndexPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["catalog.CategoryPage"]
     max_count = 1
+    lists_shop = True  # the storefront's "Shop all" link, with its categories in the menu
 
     class Meta:
         verbose_name = _("shop index")
-
-    def get_context(self, request, *args, **kwargs):
-        from .listing import listing_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, root=self))
-        return context
 
 
 class CategoryPage(Page):
@@ -163,13 +157,6 @@ class CategoryPage(Page):
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-
-    def get_context(self, request, *args, **kwargs):
-        from .listing import listing_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(listing_context(request, root=self))
-        return context
 
 
 class ProductPage(Page):
@@ -281,18 +268,6 @@ class ProductPage(Page):
     def skus(self) -> str:
         return " ".join(variant.sku for variant in self.variants.all())
 
-    @cached_property
-    def first_image(self) -> ProductImage | None:
-        images = list(self.gallery_images.all())
-        return images[0] if images else None
-
-    def get_context(self, request, *args, **kwargs):
-        from .product import rendered_product
-
-        context = super().get_context(request, *args, **kwargs)
-        context["rendered_product"] = rendered_product(self, request)
-        return context
-
 
 class ProductImage(Orderable):
     product = ParentalKey(ProductPage, related_name="gallery_images", on_delete=models.CASCADE)
@@ -342,8 +317,7 @@ class ProductVariant(Orderable):
         FieldPanel("size"),
         FieldPanel("colour"),
         FieldPanel("sku"),
-        FieldPanel("stock"),
-        FieldPanel("stock_shown"),
+        StockPanel("stock"),
         FieldPanel("price"),
     ]
 

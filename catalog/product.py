@@ -6,16 +6,16 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
-from wagtail.images import get_image_model
 
-from home.store import store_for
+from storefront.links import absolute_url
+from storefront.shell import shell_for
 
 from . import fragments
-from .images import largest_jpeg, rendition_prefetch
+from .images import largest_jpeg
 from .models import Colour, ProductPage, ProductVariant, Size
+from .queries import gallery_of, variants_of
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,6 @@ def picker(variants: list[ProductVariant]) -> tuple[list[Size], list[PickerRow]]
         for colour in colours
     ]
     return sizes, rows
-
-
-def absolute_url(path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
 
 
 def structured_data(product: ProductPage, variants, gallery, *, url: str, brand: str) -> str:
@@ -78,22 +74,10 @@ def structured_data(product: ProductPage, variants, gallery, *, url: str, brand:
 
 
 def product_context(product: ProductPage, request) -> dict:
-    renditions = (
-        get_image_model()
-        .get_rendition_model()
-        .objects.filter(filter_spec__in=rendition_prefetch("product", "thumb"))
-    )
-    gallery = list(
-        product.gallery_images.select_related("image").prefetch_related(
-            Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
-        )
-    )
-    variants = list(product.variants.select_related("size", "colour"))
-    for variant in variants:
-        # The variant's product is this page; spare a query per variant for unit_price.
-        variant.product = product
+    gallery = gallery_of(product, "product", "thumb")
+    variants = variants_of(product)
     sizes, rows = picker(variants)
-    url = absolute_url(product.get_url(request) or "")
+    url = absolute_url(product.get_url(request))
     return {
         "gallery": gallery,
         "variants": variants,
@@ -105,7 +89,7 @@ def product_context(product: ProductPage, request) -> dict:
             variants,
             gallery,
             url=url,
-            brand=store_for(request).name,
+            brand=shell_for(request).name,
         ),
         "canonical_url": url,
         "og_image": largest_jpeg(gallery[0].image, "product") if gallery else None,

@@ -1,22 +1,55 @@
-"""When a product is published, its pictures are made in the background (AVIF and WebP at two
-densities take a second or so per image: too long for the editor's request, and for the first
-shopper's)."""
+"""What the catalog does when editors and merchandisers change it: its cached output is made
+afresh (`versions.catalog_changed`), and a published product's pictures are made in the
+background (AVIF and WebP at two densities take a second or so per image: too long for the
+editor's request, and for the first shopper's)."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import transaction
-from wagtail.signals import page_published
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import ProductPage
+from . import versions
+from .models import Colour, ProductPage, Size, SizeGuide
+from .tasks import warm_product_pictures
 
 logger = logging.getLogger(__name__)
 
 
-def queue_pictures(sender, instance, **kwargs) -> None:
-    from .tasks import warm_product_pictures
+def catalog_changed(**kwargs) -> None:
+    versions.catalog_changed()
 
+
+# Any page: listings, product parts and page bodies link to pages and show their titles.
+page_published.connect(catalog_changed, dispatch_uid="catalog-version-published")
+page_unpublished.connect(catalog_changed, dispatch_uid="catalog-version-unpublished")
+post_page_move.connect(catalog_changed, dispatch_uid="catalog-version-moved")
+# Fragments name sizes and colours, and product pages show their size guide.
+for model in (Size, Colour, SizeGuide):
+    post_save.connect(
+        catalog_changed,
+        sender=model,
+        dispatch_uid=f"catalog-version-{model._meta.model_name}-saved",
+    )
+    post_delete.connect(
+        catalog_changed,
+        sender=model,
+        dispatch_uid=f"catalog-version-{model._meta.model_name}-deleted",
+    )
+
+
+@receiver(post_delete, dispatch_uid="catalog-version-page-deleted")
+def catalog_changed_on_page_delete(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        versions.catalog_changed()
+
+
+@receiver(page_published, sender=ProductPage, dispatch_uid="catalog-warm-pictures")
+def queue_pictures(sender, instance, **kwargs) -> None:
     def queue() -> None:
         try:
             warm_product_pictures.delay(instance.pk)
@@ -24,6 +57,3 @@ def queue_pictures(sender, instance, **kwargs) -> None:
             logger.warning("Could not queue pictures of product %s", instance.pk, exc_info=True)
 
     transaction.on_commit(queue)
-
-
-page_published.connect(queue_pictures, sender=ProductPage, dispatch_uid="catalog-warm-pictures")

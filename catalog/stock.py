@@ -2,7 +2,7 @@
 
 `stock` is what is left to sell: a checkout reserves pieces by taking them off (under row locks,
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
-back. After any move commits, cached listings are made afresh (`fragments.stock_changed`)."""
+back. After any move commits, cached catalog output is made afresh (`versions.stock_changed`)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from .fragments import stock_changed
 from .models import ProductVariant
+from .versions import stock_changed
 
 
 class InsufficientStock(Exception):

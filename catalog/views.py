@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from . import fragments
-from .listing import PER_PAGE, with_card_data
+from .listing import PER_PAGE
 from .models import CategoryPage, ProductPage
+from .queries import with_card_data
 
 
 class SearchForm(forms.Form):

@@ -1,194 +1,26 @@
-"""The merchandiser's side of the Wagtail admin: sizes, colours and size guides as snippets, and
-a stock view of every variant, searchable, filterable and exportable."""
+"""The catalog's place in the Wagtail admin: its snippets, the Stock view, and the rule that
+only merchandisers create products. The views themselves live in `admin_views`."""
 
 from __future__ import annotations
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import (
-    CategoryPage,
-    Colour,
-    MerchandisingSettings,
-    ProductPage,
-    ProductVariant,
-    Size,
-    SizeGuide,
-)
+from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet
+from .models import ProductPage, ProductVariant
 from .permissions import MERCHANDISE_PERMISSION
-from .stock import adjust_stock
-
-
-class SizeViewSet(SnippetViewSet):
-    model = Size
-    icon = "resubmit"
-    menu_label = _("Sizes")
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    sort_order_field = "sort_order"
-
-
-class ColourViewSet(SnippetViewSet):
-    model = Colour
-    icon = "radio-full"
-    menu_label = _("Colours")
-    list_display = ["name", "swatch", "slug"]
-    search_fields = ["name"]
-    sort_order_field = "sort_order"
-
-
-class SizeGuideViewSet(SnippetViewSet):
-    model = SizeGuide
-    icon = "table"
-    menu_label = _("Size guides")
-    list_display = ["title"]
-
-
-class CatalogSnippets(SnippetViewSetGroup):
-    items = (SizeViewSet, ColourViewSet, SizeGuideViewSet)
-    menu_icon = "tag"
-    menu_label = _("Catalog")
-    menu_name = "catalog"
-    menu_order = 210
-
 
 register_snippet(CatalogSnippets)
-
-
-class StockFilterSet(WagtailFilterSet):
-    category = django_filters.ChoiceFilter(
-        label=_("Category"), method="filter_category", empty_label=_("All categories")
-    )
-    level = django_filters.ChoiceFilter(
-        label=_("Stock"),
-        method="filter_level",
-        choices=[("low", _("Low stock")), ("sold_out", _("Sold out"))],
-        empty_label=_("Any"),
-    )
-
-    class Meta:
-        model = ProductVariant
-        fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["category"].extra["choices"] = [
-            (str(category.pk), "– " * (category.depth - 4) + category.title)
-            for category in CategoryPage.objects.order_by("path").only("pk", "title", "depth")
-        ]
-
-    def filter_category(self, queryset, name, value):
-        category = CategoryPage.objects.filter(pk=value).first()
-        if category is None:
-            return queryset.none()
-        return queryset.filter(product__path__startswith=category.path)
-
-    def filter_level(self, queryset, name, value):
-        if value == "sold_out":
-            return queryset.filter(stock=0)
-        threshold = MerchandisingSettings.load().low_stock_threshold
-        return queryset.filter(stock__gt=0, stock__lte=threshold)
-
-
-class StockForm(WagtailAdminModelForm):
-    """Stock is changed by the difference from what was shown, as in the page editor."""
-
-    stock_shown = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound and self.instance.pk:
-            self.initial["stock_shown"] = self.instance.stock
-
-    def save(self, commit=True):
-        shown = self.cleaned_data.get("stock_shown")
-        change = self.cleaned_data["stock"] - (shown if shown is not None else self.instance.stock)
-        if commit and change:
-            adjust_stock(variant_id=self.instance.pk, change=change)
-            self.instance.refresh_from_db(fields=["stock"])
-        return self.instance
-
-
-class StockPermissionPolicy(ModelPermissionPolicy):
-    """Variants are created and removed with their product, in the page editor."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-
 register_permission_policy(ProductVariant, StockPermissionPolicy(ProductVariant))
-
-
-class UnitPriceColumn(Column):
-    def get_value(self, instance):
-        from .money import format_money
-
-        return format_money(instance.unit_price)
-
-
-class StockIndexView(IndexView):
-    def get_base_queryset(self):
-        return ProductVariant.objects.select_related("product", "size", "colour")
-
-
-class StockViewSet(ModelViewSet):
-    model = ProductVariant
-    icon = "tasks"
-    menu_label = _("Stock")
-    menu_order = 205
-    add_to_admin_menu = True
-    copy_view_enabled = False
-    inspect_view_enabled = False
-    list_per_page = 50
-    filterset_class = StockFilterSet
-    search_fields = ["sku", "product__title"]
-    ordering = ["product__title", "size__sort_order", "colour__sort_order"]
-    list_display = [
-        "sku",
-        Column("product", label=_("Product"), accessor="product.title"),
-        Column("size", label=_("Size"), accessor="size.name"),
-        Column("colour", label=_("Colour"), accessor="colour.name"),
-        UnitPriceColumn("unit_price", label=_("Price")),
-        Column("stock", label=_("Stock"), sort_key="stock"),
-    ]
-    list_export = ["product.title", "sku", "size.name", "colour.name", "unit_price", "stock"]
-    export_headings = {
-        "product.title": _("Product"),
-        "sku": _("SKU"),
-        "size.name": _("Size"),
-        "colour.name": _("Colour"),
-        "unit_price": _("Price"),
-        "stock": _("Stock"),
-    }
-    export_filename = "stock"
-    index_view_class = StockIndexView
-    edit_handler = ObjectList(
-        [FieldPanel("stock"), FieldPanel("stock_shown")], base_form_class=StockForm
-    )
-
-
-stock_viewset = StockViewSet("stock")
 
 
 @hooks.register("register_admin_viewset")
 def register_stock_viewset():
-    return stock_viewset
+    return StockViewSet("stock")
 
 
 @hooks.register("before_create_page")

@@ -8,7 +8,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import AdminLoginView
 from catalog import views as catalog_views
-from home import views as home_views
 
 urlpatterns = [
     path("admin/login/", AdminLoginView.as_view(), name="wagtailadmin_login"),
@@ -20,9 +19,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", catalog_views.search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("healthz/", home_views.healthz, name="healthz"),
-    path("favicon.ico", home_views.favicon),
+    path("", include("storefront.urls")),
 ]
 
 if settings.DEBUG or settings.SERVE_MEDIA:

@@ -3,7 +3,4 @@ from django.apps import AppConfig
 
 class HomeConfig(AppConfig):
     name = "home"
-    verbose_name = "Home and site"
-
-    def ready(self):
-        from . import signals  # noqa: F401
+    verbose_name = "Home and landing pages"

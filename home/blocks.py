@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+
+from catalog.models import CategoryPage, ProductPage
+from catalog.queries import with_card_data
+from storefront.blocks import OptionalLinkBlock
 
 
 class LatestImagePreviewMixin:
@@ -22,48 +25,6 @@ class LatestImagePreviewMixin:
         for name in self.image_fields:
             value[name] = image
         return value
-
-
-class LinkValue(blocks.StructValue):
-    def url(self) -> str:
-        page = self.get("page")
-        if page:
-            return page.url or ""
-        return self.get("link_url") or ""
-
-
-class LinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(label=_("Label"), max_length=60)
-    page = blocks.PageChooserBlock(label=_("Page"), required=False)
-    link_url = blocks.URLBlock(label=_("or URL"), required=False)
-
-    class Meta:
-        icon = "link"
-        value_class = LinkValue
-        template = "blocks/link_block.html"
-        preview_value = {"label": "Shop the collection", "link_url": "https://example.com/shop/"}
-        label_format = "{label}"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if bool(value.get("page")) == bool(value.get("link_url")):
-            raise StructBlockValidationError(
-                block_errors={
-                    "page": ValidationError(_("Choose a page or enter a URL, but not both."))
-                }
-            )
-        return value
-
-
-class OptionalLinkBlock(LinkBlock):
-    """A call to action that may be left out altogether."""
-
-    label = blocks.CharBlock(label=_("Label"), max_length=60, required=False)
-
-    def clean(self, value):
-        if not (value.get("label") or value.get("page") or value.get("link_url")):
-            return blocks.StructBlock.clean(self, value)
-        return super().clean(value)
 
 
 class HeroBlock(LatestImagePreviewMixin, blocks.StructBlock):
@@ -103,7 +64,33 @@ class TextBlock(blocks.RichTextBlock):
         super().__init__(**kwargs)
 
 
-class ProductPicksBlock(blocks.StructBlock):
+class ChosenPagesBlock(blocks.StructBlock):
+    """A heading over pages the editor chose (the list block named `pages`), shown in the
+    editor's order, live and public ones only, read in a fixed number of queries."""
+
+    pages = "pages"
+
+    def shown_pages(self) -> QuerySet:
+        """The pages that may show, with what their template needs."""
+        raise NotImplementedError
+
+    def preview_pages(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_preview_value(self):
+        value = super().get_preview_value()
+        value[self.pages] = list(self.preview_pages())
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        chosen = [page.pk for page in value[self.pages] if page]
+        found = self.shown_pages().in_bulk(chosen)
+        context[self.pages] = [found[pk] for pk in chosen if pk in found]
+        return context
+
+
+class ProductPicksBlock(ChosenPagesBlock):
     heading = blocks.CharBlock(label=_("Heading"), max_length=80)
     products = blocks.ListBlock(
         blocks.PageChooserBlock(page_type="catalog.ProductPage"),
@@ -111,6 +98,7 @@ class ProductPicksBlock(blocks.StructBlock):
         min_num=1,
         max_num=12,
     )
+    pages = "products"
 
     class Meta:
         icon = "tag"
@@ -118,26 +106,14 @@ class ProductPicksBlock(blocks.StructBlock):
         description = _("A row of hand-picked products")
         preview_value = {"heading": "Editor's picks"}
 
-    def get_preview_value(self):
-        from catalog.models import ProductPage
+    def shown_pages(self) -> QuerySet:
+        return with_card_data(ProductPage.objects.live().public())
 
-        value = super().get_preview_value()
-        value["products"] = list(ProductPage.objects.live().order_by("-featured", "-pk")[:4])
-        return value
-
-    def get_context(self, value, parent_context=None):
-        from catalog.listing import with_card_data
-        from catalog.models import ProductPage
-
-        context = super().get_context(value, parent_context=parent_context)
-        chosen = [page.pk for page in value["products"] if page]
-        # Re-read the picks with their card data in three queries, keeping the editor's order.
-        cards = with_card_data(ProductPage.objects.live().public().filter(pk__in=chosen)).in_bulk()
-        context["products"] = [cards[pk] for pk in chosen if pk in cards]
-        return context
+    def preview_pages(self) -> QuerySet:
+        return ProductPage.objects.live().order_by("-featured", "-pk")[:4]
 
 
-class CategoryTilesBlock(blocks.StructBlock):
+class CategoryTilesBlock(ChosenPagesBlock):
     heading = blocks.CharBlock(label=_("Heading"), max_length=80, required=False)
     categories = blocks.ListBlock(
         blocks.PageChooserBlock(page_type="catalog.CategoryPage"),
@@ -145,6 +121,7 @@ class CategoryTilesBlock(blocks.StructBlock):
         min_num=1,
         max_num=8,
     )
+    pages = "categories"
 
     class Meta:
         icon = "folder-open-inverse"
@@ -152,21 +129,11 @@ class CategoryTilesBlock(blocks.StructBlock):
         description = _("Tiles that lead to categories")
         preview_value = {"heading": "Shop by category"}
 
-    def get_preview_value(self):
-        from catalog.models import CategoryPage
+    def shown_pages(self) -> QuerySet:
+        return CategoryPage.objects.live().public().select_related("image")
 
-        value = super().get_preview_value()
-        value["categories"] = list(CategoryPage.objects.live().filter(depth=4)[:4])
-        return value
-
-    def get_context(self, value, parent_context=None):
-        from catalog.models import CategoryPage
-
-        context = super().get_context(value, parent_context=parent_context)
-        chosen = [page.pk for page in value["categories"] if page]
-        tiles = CategoryPage.objects.live().select_related("image").in_bulk(chosen)
-        context["categories"] = [tiles[pk] for pk in chosen if pk in tiles]
-        return context
+    def preview_pages(self) -> QuerySet:
+        return CategoryPage.objects.live().filter(depth=4)[:4]
 
 
 class PromoBannerBlock(blocks.StructBlock):
@@ -220,31 +187,3 @@ class PageBodyBlock(blocks.StreamBlock):
     category_tiles = CategoryTilesBlock()
     promo_banner = PromoBannerBlock()
     image_with_text = ImageWithTextBlock()
-
-
-class FooterColumnBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(label=_("Heading"), max_length=40)
-    links = blocks.ListBlock(LinkBlock(), label=_("Links"))
-
-    class Meta:
-        icon = "list-ul"
-        label_format = "{heading}"
-
-
-class SocialLinkBlock(blocks.StructBlock):
-    network = blocks.ChoiceBlock(
-        label=_("Network"),
-        choices=[
-            ("instagram", "Instagram"),
-            ("facebook", "Facebook"),
-            ("pinterest", "Pinterest"),
-            ("tiktok", "TikTok"),
-            ("youtube", "YouTube"),
-            ("x", "X"),
-        ],
-    )
-    url = blocks.URLBlock(label=_("URL"))
-
-    class Meta:
-        icon = "site"
-        label_format = "{network}"

@@ -8,20 +8,17 @@ the task, nothing is lost: the row waits, and the beat task `requeue_unsent` que
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from .models import OutboxMessage
+from storefront.models import StoreSettings
 
-logger = logging.getLogger(__name__)
+from .models import OutboxMessage
+from .tasks import queue_delivery
 
 
 def layout_context(context: dict) -> dict:
-    from home.models import StoreSettings
-
     return {"store_name": StoreSettings.load().store_name, "site_url": settings.SITE_URL, **context}
 
 
@@ -53,17 +50,3 @@ def send_rendered(
     )
     transaction.on_commit(lambda: queue_delivery(message.pk))
     return message
-
-
-def queue_delivery(message_id: int) -> bool:
-    """Hand the message to Celery; False (and a log line) when the broker is unreachable."""
-    from .tasks import deliver
-
-    try:
-        deliver.apply_async(args=[message_id], retry=False)
-    except Exception:  # kombu raises several kinds; every one means "not queued now".
-        logger.warning(
-            "Could not queue mail %s; the beat task will retry it.", message_id, exc_info=True
-        )
-        return False
-    return True

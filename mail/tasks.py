@@ -1,8 +1,11 @@
+import logging
+
 from celery import shared_task
 
 from .delivery import Outcome, backoff, deliver_message, due_messages
 from .models import OutboxMessage
-from .outbox import queue_delivery
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
@@ -18,3 +21,15 @@ def deliver(self, message_id: int) -> str:
 def requeue_unsent() -> int:
     """Beat, every minute: queue again what the queue lost."""
     return sum(queue_delivery(message_id) for message_id in due_messages())
+
+
+def queue_delivery(message_id: int) -> bool:
+    """Hand the message to Celery; False (and a log line) when the broker is unreachable."""
+    try:
+        deliver.apply_async(args=[message_id], retry=False)
+    except Exception:  # kombu raises several kinds; every one means "not queued now".
+        logger.warning(
+            "Could not queue mail %s; the beat task will retry it.", message_id, exc_info=True
+        )
+        return False
+    return True

@@ -85,7 +85,7 @@ def test_editor_cannot_create_products_or_reach_stock_and_snippets(client, staff
 def test_editor_can_edit_store_settings_and_other_pages(client, staff, home_page):
     client.force_login(staff["editor"])
     assert client.get(edit_url(home_page)).status_code == 200
-    assert client.get("/admin/settings/home/storesettings/", follow=True).status_code == 200
+    assert client.get("/admin/settings/storefront/storesettings/", follow=True).status_code == 200
 
 
 def test_merchandiser_changes_price_and_stock_in_the_page_editor(client, staff, make_product):

@@ -15,6 +15,7 @@ DEBUG = False
 
 INSTALLED_APPS = [
     "accounts",
+    "storefront",
     "home",
     "catalog",
     "checkout",
@@ -79,7 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "home.context_processors.store",
+                "storefront.context_processors.store",
                 "checkout.context_processors.basket",
             ],
         },

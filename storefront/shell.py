@@ -2,19 +2,24 @@
 social links), built once and kept in the cache until an editor changes it.
 
 Every page needs it, so reading it from the database on each request would cost three queries
-per page; `invalidate()` is called when settings are saved or pages are published, moved or
-removed (see `home.signals`).
+per page; `forget()` is called when the settings are saved or pages are published, unpublished,
+moved or deleted (see `storefront.signals`).
+
+The navigation is the live, in-menu pages below the home page. The page that lists the shop
+(a page class with `lists_shop = True`: the catalog's shop index) becomes the "Shop all" link,
+and its own in-menu children (the categories) come first in the menu.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
-CACHE_KEY = "store-shell:v2:{site_id}"  # the version changes with the Store class
+from .models import StoreSettings
+
+CACHE_KEY = "store-shell:v3:{site_id}"  # the version changes with the Shell class
 CACHE_SECONDS = 60 * 60
 
 
@@ -31,7 +36,7 @@ class FooterColumn:
 
 
 @dataclass(frozen=True)
-class Store:
+class Shell:
     name: str
     announcement: str = ""
     announcement_url: str = ""
@@ -39,34 +44,31 @@ class Store:
     footer_columns: list[FooterColumn] = field(default_factory=list)
     social_links: list[Link] = field(default_factory=list)
     shop_url: str = "/shop/"
-    # A new one each time the shell is rebuilt, i.e. each time the catalog changed: caches of
-    # catalog data (listing facets) put it in their keys.
-    version: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-def build_store(site: Site | None) -> Store:
-    from catalog.models import ShopIndexPage
-
-    from .models import StoreSettings
-
-    settings = StoreSettings.load()
-    navigation: list[Link] = []
-    shop_url = "/shop/"
-    if site is not None:
-        home = site.root_page
-        shop = ShopIndexPage.objects.live().child_of(home).first()
-        if shop is not None:
-            shop_url = shop.url
-            navigation.extend(
-                Link(page.title, page.url)
-                for page in shop.get_children().live().in_menu().order_by("path")
-            )
-        navigation.extend(
+def navigation_of(home: Page) -> tuple[str, list[Link]]:
+    """The shop's URL and the menu's links, from the live pages below `home`."""
+    children = list(home.get_children().live().order_by("path"))
+    shop = next(
+        (page for page in children if getattr(page.specific_class, "lists_shop", False)), None
+    )
+    links: list[Link] = []
+    if shop is not None:
+        links.extend(
             Link(page.title, page.url)
-            for page in home.get_children().live().in_menu().not_type(ShopIndexPage)
+            for page in shop.get_children().live().in_menu().order_by("path")
         )
+    links.extend(
+        Link(page.title, page.url) for page in children if page.show_in_menus and page != shop
+    )
+    return (shop.url if shop is not None else "/shop/"), links
+
+
+def build_shell(site: Site | None) -> Shell:
+    settings = StoreSettings.load()
+    shop_url, navigation = navigation_of(site.root_page) if site is not None else ("/shop/", [])
     announcement_page = settings.announcement_link
-    return Store(
+    return Shell(
         name=settings.store_name,
         announcement=settings.announcement,
         announcement_url=announcement_page.url if announcement_page else "",
@@ -85,31 +87,23 @@ def build_store(site: Site | None) -> Store:
     )
 
 
-def store_for(request) -> Store:
-    """The store shell for this request: from the request, else the cache, else the database."""
+def shell_for(request) -> Shell:
+    """The shell for this request: from the request, else the cache, else the database."""
     if hasattr(request, "_store_shell"):
         return request._store_shell
     site = Site.find_for_request(request) if request is not None else None
     key = CACHE_KEY.format(site_id=site.pk if site else 0)
-    store = cache.get(key)
-    if store is None:
-        store = build_store(site)
-        cache.set(key, store, CACHE_SECONDS)
+    shell = cache.get(key)
+    if shell is None:
+        shell = build_shell(site)
+        cache.set(key, shell, CACHE_SECONDS)
     if request is not None:
-        request._store_shell = store
-    return store
+        request._store_shell = shell
+    return shell
 
 
-def invalidate() -> None:
+def forget() -> None:
+    """Throw the cached shells away; the next page builds them afresh."""
     cache.delete_many(
         [CACHE_KEY.format(site_id=pk) for pk in [0, *Site.objects.values_list("pk", flat=True)]]
     )
-
-
-def page_ancestors(page: Page) -> list[Page]:
-    """The pages above `page` below the site root, for breadcrumbs. The home page's router
-    already fetched them; other pages (previews) ask the database."""
-    ancestors = getattr(page, "route_ancestors", None)
-    if ancestors is None:
-        ancestors = list(page.get_ancestors().filter(depth__gt=1))
-    return ancestors

@@ -1,4 +1,4 @@
-"""Plain views of the site: health check and robots.txt."""
+"""The site's plain URLs: the health check, robots.txt and the favicon."""
 
 from django.conf import settings
 from django.core.cache import cache

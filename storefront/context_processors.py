@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from .store import store_for
+from .shell import shell_for
 
 
 def store(request):
     # Lazy: admin pages render templates too, and never look at the store's shell.
-    return {"store": SimpleLazyObject(lambda: store_for(request))}
+    return {"store": SimpleLazyObject(lambda: shell_for(request))}

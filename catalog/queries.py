@@ -1,0 +1,141 @@
+"""The catalog's queries: which products a listing, a search or the API shows, filtered and
+sorted, and what a product card and a product page need, each in a fixed number of queries
+whatever the number of products, variants or pictures."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from .images import rendition_prefetch
+from .models import Colour, ProductImage, ProductPage, ProductVariant, Size
+
+SORTS = {
+    "newest": ("-first_published_at", "-pk"),
+    "price": ("price", "pk"),
+    "-price": ("-price", "pk"),
+}
+
+
+def products_under(root: Page) -> QuerySet[ProductPage]:
+    return ProductPage.objects.live().public().descendant_of(root)
+
+
+def filter_products(
+    products: QuerySet[ProductPage],
+    *,
+    size: list[str] | None = None,
+    colour: list[str] | None = None,
+    in_stock: bool = False,
+    min_price=None,
+    max_price=None,
+) -> QuerySet[ProductPage]:
+    # Size, colour and stock must hold for one and the same variant: "M in stock" means an M
+    # that is in stock, not an M and some other variant in stock.
+    variant = Q()
+    if size:
+        variant &= Q(size__slug__in=size)
+    if colour:
+        variant &= Q(colour__slug__in=colour)
+    if in_stock:
+        variant &= Q(stock__gt=0)
+    if variant:
+        products = products.filter(
+            Exists(ProductVariant.objects.filter(variant, product=OuterRef("pk")))
+        )
+    if min_price is not None:
+        products = products.filter(price__gte=min_price)
+    if max_price is not None:
+        products = products.filter(price__lte=max_price)
+    return products
+
+
+def sort_products(products: QuerySet[ProductPage], sort: str | None) -> QuerySet[ProductPage]:
+    return products.order_by(*SORTS.get(sort or "newest", SORTS["newest"]))
+
+
+def with_card_data(products: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
+    """What a product card shows, fetched in three queries for the whole page: the products
+    with their stock state, their first gallery image, and that image's renditions."""
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=rendition_prefetch("card"))
+    )
+    # The first gallery image of each product. (A sliced Prefetch would say this more simply,
+    # but modelcluster's relations cannot filter a sliced queryset.)
+    first_image = (
+        ProductImage.objects.annotate(
+            position=Window(
+                RowNumber(), partition_by=F("product_id"), order_by=[F("sort_order"), F("pk")]
+            )
+        )
+        .filter(position=1)
+        .select_related("image")
+        .prefetch_related(
+            Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
+        )
+    )
+    return products.annotate(
+        available=Exists(ProductVariant.objects.filter(product=OuterRef("pk"), stock__gt=0))
+    ).prefetch_related(Prefetch("gallery_images", queryset=first_image, to_attr="card_images"))
+
+
+def facets(products: QuerySet[ProductPage]) -> tuple[list[Size], list[Colour]]:
+    """The sizes and colours that the products have, in one query."""
+    rows = (
+        ProductVariant.objects.filter(product__in=products.values("pk"))
+        # No ordering: the model's would join the DISTINCT and multiply the rows.
+        .order_by()
+        .values_list(
+            "size_id",
+            "size__name",
+            "size__slug",
+            "size__sort_order",
+            "colour_id",
+            "colour__name",
+            "colour__slug",
+            "colour__sort_order",
+            "colour__swatch",
+        )
+        .distinct()
+    )
+    sizes: dict[int, Size] = {}
+    colours: dict[int, Colour] = {}
+    for s_id, s_name, s_slug, s_order, c_id, c_name, c_slug, c_order, c_swatch in rows:
+        if s_id not in sizes:
+            sizes[s_id] = Size(id=s_id, name=s_name, slug=s_slug, sort_order=s_order)
+        if c_id not in colours:
+            colours[c_id] = Colour(
+                id=c_id, name=c_name, slug=c_slug, sort_order=c_order, swatch=c_swatch
+            )
+
+    def order(item):
+        return (item.sort_order, item.name)
+
+    return sorted(sizes.values(), key=order), sorted(colours.values(), key=order)
+
+
+def gallery_of(product: ProductPage, *sizes: str) -> list[ProductImage]:
+    """The product's pictures in order, with their renditions at `sizes`, in two queries."""
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=rendition_prefetch(*sizes))
+    )
+    return list(
+        product.gallery_images.select_related("image").prefetch_related(
+            Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
+        )
+    )
+
+
+def variants_of(product: ProductPage) -> list[ProductVariant]:
+    """The product's variants with their size and colour, in one query."""
+    variants = list(product.variants.select_related("size", "colour"))
+    for variant in variants:
+        # The variant's product is this page; spare a query per variant for unit_price.
+        variant.product = product
+    return variants
