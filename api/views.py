@@ -1,11 +1,12 @@
-"""The REST API: the same business functions as the HTML views (catalog.listing, checkout.basket,
-checkout.services), never a second copy of the rules. These views parse, call and serialise."""
+"""The REST API: the same business functions as the HTML views (catalog.listing, catalog.search,
+checkout.basket, checkout.services), never a second copy of the rules. These views parse, call
+and serialise."""
 
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -20,7 +21,7 @@ from catalog import fragments
 from catalog.images import rendition_prefetch
 from catalog.listing import filter_products, sort_products, with_card_data
 from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
-from catalog.views import search_products
+from catalog.search import RankedProducts, in_rank_order
 from checkout import basket as baskets
 from checkout import services
 from checkout.exceptions import (
@@ -152,18 +153,10 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     @staticmethod
     def searched(products, query: str):
-        """Products matching `query` (the best 200, an exact SKU first), and the same ordered
-        best match first."""
-        by_sku, matches = search_products(query)
-        ids = by_sku + [page.pk for page in matches[:SEARCH_LIMIT] if page.pk not in by_sku]
-        products = products.filter(pk__in=ids)
-        if not ids:
-            return products, products
-        rank = Case(
-            *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)],
-            output_field=IntegerField(),
-        )
-        return products, products.annotate(rank=rank).order_by("rank")
+        """Products matching `query` (the best 200, ranked as on the search page), and the same
+        ordered best match first."""
+        ids = RankedProducts(query)[:SEARCH_LIMIT]
+        return products.filter(pk__in=ids), in_rank_order(products, ids)
 
 
 # Basket ----------------------------------------------------------------------------------------

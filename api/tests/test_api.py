@@ -118,6 +118,28 @@ def test_product_search_by_words_and_sku(api, make_product):
     assert found[0]["title"] == "Silk Slip"
 
 
+def test_product_search_ranks_as_the_search_page_does(api, make_product):
+    from wagtail.search.backends import get_search_backend
+
+    from catalog.search import RankedProducts
+
+    # Given products that match "linen" by their words, and one whose SKU is "LINEN"
+    make_product(title="Linen Shirt", description="<p>Washed linen.</p>")
+    make_product(title="Linen Dress")
+    gown = make_product(title="Evening Gown", stock={("M", "Black"): 1})
+    gown.variants.update(sku="LINEN")
+    for product in gown.get_siblings().specific():
+        get_search_backend().add(product)
+
+    # When the API is asked for them
+    found = api.get("/api/v1/products/", {"q": "linen"}).json()["results"]
+
+    # Then they come in the search's one ranking, the SKU's product first
+    assert [p["id"] for p in found] == RankedProducts("linen")[:200]
+    assert found[0]["title"] == "Evening Gown"
+    assert len(found) == 3
+
+
 @pytest.mark.parametrize(
     ("params", "errors"),
     [
