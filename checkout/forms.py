@@ -1,6 +1,9 @@
-"""The checkout form. It carries the shopper's details only: no price, no total, no line."""
+"""Checkout's forms: the shopper's checkout form, which carries their details only (no price, no
+total, no line), and the admin's refund form."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -99,3 +102,12 @@ class CheckoutForm(forms.Form):
             shipping_method=data["shipping_method"],
             discount_code=data.get("discount_code", "").strip(),
         )
+
+
+class RefundForm(forms.Form):
+    """The admin's refund of an order (the lines to restock are read beside it)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    key = forms.CharField(widget=forms.HiddenInput)  # one refund per submission, however often sent

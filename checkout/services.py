@@ -326,6 +326,7 @@ def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, i
 
 
 def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
+    """Refused with IllegalTransition unless the order `can_ship`."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         order.move_to(
@@ -341,7 +342,7 @@ def cancel_unpaid(order_id: int, *, by=None) -> Order:
     """Cancel an order that was not paid: close its Stripe session first, so it cannot be paid
     afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead."""
     order = Order.objects.get(pk=order_id)
-    if order.status != S.PENDING_PAYMENT:
+    if not order.can_cancel:
         raise CheckoutError(
             _("Only an order awaiting payment can be cancelled; refund a paid one.")
         )
@@ -358,7 +359,7 @@ def refund(
     """Refund part or all of a paid order through Stripe, optionally putting pieces back in
     stock. `key` makes a repeated submission a no-op at Stripe and here."""
     order = Order.objects.get(pk=order_id)
-    if not order.is_paid:
+    if not order.can_refund:
         raise CheckoutError(_("Only a paid order can be refunded."))
     if amount <= 0 or amount > order.refundable_total:
         raise CheckoutError(
