@@ -224,3 +224,41 @@ def test_an_empty_basket_cannot_check_out(client):
     response = client.get(reverse("checkout:checkout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:basket")
+
+
+def test_checkout_asks_for_the_address_as_the_address_book_does(client, dress, stripe_standin):
+    # Given a signed-in shopper with a basket
+    client.force_login(User.objects.create_user("sam@example.com"))
+    fill_basket(client, dress, 1)
+
+    # When they open checkout and the address book's new-address page
+    def postal_fields(url: str) -> list[tuple]:
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        fields = [soup.select_one(f"[name={name}]") for name in Address.POSTAL_FIELDS]
+        return [
+            (
+                soup.select_one(f"label[for={field['id']}]").get_text(" ", strip=True),
+                field.name,
+                field["name"],
+                field.get("autocomplete"),
+                field.get("maxlength"),
+            )
+            for field in fields
+        ]
+
+    at_checkout = postal_fields(reverse("checkout:checkout"))
+    in_the_book = postal_fields(reverse("accounts:address_add"))
+
+    # Then both ask for the same fields, labelled and hinted alike
+    assert at_checkout == in_the_book
+    assert at_checkout[0] == ("Full name", "input", "full_name", "name", "120")
+
+
+def test_a_bad_phone_number_is_refused_as_in_the_address_book(client, dress, stripe_standin):
+    fill_basket(client, dress, 1)
+    response = check_out(client, phone="call me maybe")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "phone": ["Enter a phone number with digits, spaces and an optional leading +."]
+    }
+    assert not Order.objects.exists()
