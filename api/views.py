@@ -7,6 +7,8 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -47,7 +49,7 @@ def not_found(request):
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
+    default_detail = gettext_lazy("The request conflicts with the current state.")
 
 
 class Unavailable(APIException):
@@ -135,7 +137,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         if "category" in params:
             category = CategoryPage.objects.live().filter(pk=params["category"]).first()
             if category is None:
-                raise ValidationError({"category": ["No such category."]})
+                raise ValidationError({"category": [_("No such category.")]})
             products = products.descendant_of(category)
         products = filter_products(
             products,
@@ -248,15 +250,17 @@ class CheckoutView(APIView):
         user = request.user if request.user.is_authenticated else None
         email = user.email if user else data.validated_data.get("email")
         if not email:
-            raise ValidationError({"email": ["An email address is needed for the receipt."]})
+            raise ValidationError({"email": [_("An email address is needed for the receipt.")]})
         basket = baskets.basket_for(request)
         view = baskets.view_of(basket)
         if not view.lines:
-            raise ValidationError({"detail": "Your basket is empty."})
+            raise ValidationError({"detail": _("Your basket is empty.")})
         if not view.can_check_out:
             raise Conflict(
-                "Some pieces in your basket are sold out or short. "
-                "Please remove them or lower the quantity first."
+                _(
+                    "Some pieces in your basket are sold out or short. "
+                    "Please remove them or lower the quantity first."
+                )
             )
         details = services.CheckoutDetails(
             email=email,
@@ -323,13 +327,13 @@ class TokenView(APIView):
         )
         if user is None:
             raise ValidationError(
-                {"non_field_errors": ["The email address and/or password are not correct."]}
+                {"non_field_errors": [_("The email address and/or password are not correct.")]}
             )
         if not EmailAddress.objects.filter(
             user=user, email__iexact=user.email, verified=True
         ).exists():
             raise ValidationError(
-                {"non_field_errors": ["Please confirm your email address before signing in."]}
+                {"non_field_errors": [_("Please confirm your email address before signing in.")]}
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

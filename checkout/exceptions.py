@@ -9,7 +9,7 @@ class CheckoutError(Exception):
     default_message = ""
 
     def __init__(self, message: str | None = None):
-        self.message = (
+        self.message = str(
             message or self.default_message or _("Something went wrong. Please try again.")
         )
         super().__init__(self.message)
