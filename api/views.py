@@ -1,6 +1,6 @@
 """The REST API: the same business functions as the HTML views (catalog.listing, catalog.search,
 checkout.basket, checkout.services), never a second copy of the rules. These views parse, call
-and serialise."""
+and serialise, and map the rules' exceptions to statuses."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from checkout import services
 from checkout.exceptions import (
     BasketError,
     CheckoutError,
-    DiscountInvalid,
+    DetailsInvalid,
     OutOfStock,
     PaymentError,
 )
@@ -165,10 +165,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def basket_response(request, code=status.HTTP_200_OK) -> Response:
-    basket = baskets.basket_for(request)
-    view = baskets.view_of(basket)
-    baskets.remember_count(request, count=view.count)
-    return Response(s.BasketSerializer(view, context={"request": request}).data, status=code)
+    contents = baskets.contents_of(baskets.basket_for(request))
+    baskets.remember_count(request, count=contents.count)
+    return Response(s.BasketSerializer(contents, context={"request": request}).data, status=code)
 
 
 class BasketView(APIView):
@@ -247,46 +246,34 @@ class CheckoutView(APIView):
     def post(self, request):
         data = s.CheckoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user if request.user.is_authenticated else None
-        email = user.email if user else data.validated_data.get("email")
-        if not email:
-            raise ValidationError({"email": [_("An email address is needed for the receipt.")]})
-        basket = baskets.basket_for(request)
-        view = baskets.view_of(basket)
-        if not view.lines:
-            raise ValidationError({"detail": _("Your basket is empty.")})
-        if not view.can_check_out:
-            raise Conflict(
-                _(
-                    "Some pieces in your basket are sold out or short. "
-                    "Please remove them or lower the quantity first."
-                )
-            )
         details = services.CheckoutDetails(
-            email=email,
+            email=data.validated_data.get("email", ""),
             address=services.ShippingAddress(**data.validated_data["address"]),
             shipping_method=data.validated_data["shipping_method"],
             discount_code=data.validated_data["discount_code"].strip(),
         )
         try:
-            order = services.place_order(basket=basket, details=details, user=user)
-        except DiscountInvalid as error:
-            raise ValidationError({"discount_code": [error.message]}) from error
-        except OutOfStock as error:
+            started = services.check_out(
+                contents=baskets.contents_of(baskets.basket_for(request)),
+                details=details,
+                user=request.user,
+            )
+        except DetailsInvalid as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        except OutOfStock as error:  # the basket needs changing
             raise Conflict(error.message) from error
-        except CheckoutError as error:
-            raise ValidationError({"detail": error.message}) from error
-        try:
-            url = services.start_payment(order)
         except PaymentError as error:
             raise Unavailable(error.message) from error
+        except CheckoutError as error:  # an empty basket among them
+            raise ValidationError({"detail": error.message}) from error
+        order = started.order
         return Response(
             s.CheckoutStartedSerializer(
                 {
                     "order": order.number,
                     "total": order.total,
                     "currency": order.currency,
-                    "checkout_url": url,
+                    "checkout_url": started.payment_url,
                 }
             ).data,
             status=status.HTTP_201_CREATED,

@@ -54,7 +54,10 @@ class Line:
 
 
 @dataclass
-class BasketView:
+class BasketContents:
+    """A basket's lines as the shopper sees them now: live prices, and whether stock still
+    covers each line."""
+
     basket: Basket | None
     lines: list[Line] = field(default_factory=list)
 
@@ -101,11 +104,11 @@ def remember_count(request, basket: Basket | None = None, *, count: int | None =
     return count
 
 
-def view_of(basket: Basket | None) -> BasketView:
+def contents_of(basket: Basket | None) -> BasketContents:
     """The basket's lines with what the page shows: variant, product, first image, live price
     and whether stock still covers the line. A fixed number of queries, whatever its length."""
     if basket is None:
-        return BasketView(basket=None)
+        return BasketContents(basket=None)
     renditions = (
         get_image_model()
         .get_rendition_model()
@@ -128,12 +131,12 @@ def view_of(basket: Basket | None) -> BasketView:
             )
         )
     )
-    view = BasketView(basket=basket)
+    contents = BasketContents(basket=basket)
     for line in lines:
         variant = line.variant
         unit_price = variant.unit_price
         images = variant.product.basket_images
-        view.lines.append(
+        contents.lines.append(
             Line(
                 line=line,
                 variant=variant,
@@ -143,7 +146,7 @@ def view_of(basket: Basket | None) -> BasketView:
                 image=images[0] if images else None,
             )
         )
-    return view
+    return contents
 
 
 # Changing it ----------------------------------------------------------------------------------

@@ -424,6 +424,42 @@ def test_checkout_of_an_empty_basket_or_with_stripe_down(api, dress, settings):
     assert dress.stock == 3
 
 
+def test_checkout_of_a_basket_that_needs_changes_is_a_conflict(api, dress, stripe_standin):
+    # Given a basket of 2 dresses, of which only 1 is left now
+    api.post("/api/v1/basket/lines/", {"variant": dress.pk, "quantity": 2}, format="json")
+    ProductVariant.objects.filter(pk=dress.pk).update(stock=1)
+
+    # When the caller checks out
+    response = api.post(
+        "/api/v1/checkout/", {"email": "a@example.com", "address": ADDRESS}, format="json"
+    )
+
+    # Then it is a conflict that says what to do, and nothing is ordered
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Some pieces in your basket are sold out or short. "
+        "Please remove them or lower the quantity first."
+    }
+    assert not Order.objects.exists()
+
+
+def test_a_signed_in_callers_order_mails_their_accounts_address(
+    api, dress, signed_in, stripe_standin
+):
+    # Given a signed-in caller with a basket
+    api.post("/api/v1/basket/lines/", {"variant": dress.pk, "quantity": 1}, format="json")
+
+    # When they check out giving another email address
+    response = api.post(
+        "/api/v1/checkout/", {"email": "other@example.com", "address": ADDRESS}, format="json"
+    )
+
+    # Then the order is theirs, for their account's address
+    assert response.status_code == 201
+    order = Order.objects.get()
+    assert (order.user, order.email) == (signed_in, "ann@example.com")
+
+
 def test_orders_are_the_callers_own(api, signed_in):
     mine = an_order(signed_in.email, signed_in)
     bob = confirmed("bob@example.com")

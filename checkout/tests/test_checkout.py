@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import Address, User
@@ -161,6 +162,12 @@ def test_a_line_that_sold_out_blocks_checkout_with_a_message(client, dress, stri
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:basket")
     assert not Order.objects.exists()
+    told = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    assert told[-1] == (
+        "error",
+        "Some pieces in your basket are sold out or short. "
+        "Please remove them or lower the quantity first.",
+    )
 
 
 def test_stock_taken_between_basket_and_payment_is_caught(
@@ -170,14 +177,14 @@ def test_stock_taken_between_basket_and_payment_is_caught(
     from checkout import basket
 
     fill_basket(client, dress, 2)
-    real_view = basket.view_of
+    real_contents_of = basket.contents_of
 
-    def stale_view(b):
-        view = real_view(b)
+    def stale_contents_of(b):
+        contents = real_contents_of(b)
         ProductVariant.objects.filter(pk=dress.pk).update(stock=1)
-        return view
+        return contents
 
-    monkeypatch.setattr(basket, "view_of", stale_view)
+    monkeypatch.setattr(basket, "contents_of", stale_contents_of)
     response = client.post(reverse("checkout:checkout"), GUEST, follow=True)
     assert (
         "Only 1 of Wrap Dress in M, Black are left. Please lower the quantity."
@@ -224,6 +231,9 @@ def test_an_empty_basket_cannot_check_out(client):
     response = client.get(reverse("checkout:checkout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:basket")
+    assert [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)] == [
+        ("info", "Your basket is empty.")
+    ]
 
 
 def test_checkout_asks_for_the_address_as_the_address_book_does(client, dress, stripe_standin):
