@@ -41,25 +41,11 @@ def delete_address(*, address: Address) -> None:
 
 def delete_account(*, user: User) -> None:
     """Remove the shopper's personal data: profile, addresses, email addresses, connected
-    accounts and avatar go with the user row. Orders stay, stripped of personal data, for the
-    books (see checkout.services.anonymise_orders)."""
+    accounts and avatar go with the user row. (Apps that keep records of the user, such as
+    checkout's orders, strip them of personal data when the row is deleted.)"""
     avatar = user.avatar.name if user.avatar else ""
     storage = user.avatar.storage if user.avatar else None
     with transaction.atomic():
-        anonymise_orders = _order_anonymiser()
-        if anonymise_orders is not None:
-            anonymise_orders(user=user)
         user.delete()  # addresses, email addresses and social accounts cascade
     if avatar and storage is not None:
         transaction.on_commit(lambda: storage.delete(avatar))
-
-
-def _order_anonymiser():
-    """The checkout app's, when it is installed: accounts must not depend on checkout."""
-    from django.apps import apps
-
-    if not apps.is_installed("checkout"):
-        return None
-    from checkout.services import anonymise_orders
-
-    return anonymise_orders

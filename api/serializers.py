@@ -4,6 +4,8 @@ client. Output is built from the same objects the HTML pages show."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,16 +14,12 @@ from accounts.validators import validate_phone
 from catalog.forms import SORT_CHOICES
 from catalog.images import FILTERS
 from catalog.models import CategoryPage, ProductPage, ProductVariant
-from checkout.basket import MAX_QUANTITY
+from checkout.basket import MAX_QUANTITY, QUANTITY_MESSAGES
 from checkout.models import Order, OrderLine, OrderStatusChange
 from checkout.pricing import EXPRESS, STANDARD
 
-QUANTITY_MESSAGES = {
-    "invalid": "Please enter the quantity as a whole number, such as 1 or 2.",
-    "min_value": "The quantity must be at least 1. To take a piece out, remove it.",
-    "max_value": f"You can order at most {MAX_QUANTITY} of a piece at a time.",
-    "max_string_length": "Please enter the quantity as a whole number, such as 1 or 2.",
-}
+# The basket pages' own messages, for DRF's reasons to refuse a quantity.
+QUANTITY_ERRORS = {**QUANTITY_MESSAGES, "max_string_length": QUANTITY_MESSAGES["invalid"]}
 
 
 def absolute(url: str) -> str:
@@ -203,7 +201,7 @@ class ProductQuerySerializer(serializers.Serializer):
         low, high = data.get("min_price"), data.get("max_price")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError(
-                {"max_price": ["The highest price must not be below the lowest price."]}
+                {"max_price": [_("The highest price must not be below the lowest price.")]}
             )
         return data
 
@@ -244,16 +242,16 @@ class BasketSerializer(serializers.Serializer):
 
 class AddLineSerializer(serializers.Serializer):
     variant = serializers.IntegerField(
-        min_value=1, error_messages={"invalid": "Please choose a size and colour."}
+        min_value=1, error_messages={"invalid": gettext_lazy("Please choose a size and colour.")}
     )
     quantity = serializers.IntegerField(
-        default=1, min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_MESSAGES
+        default=1, min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS
     )
 
 
 class ChangeLineSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(
-        min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_MESSAGES
+        min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS
     )
 
 

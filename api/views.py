@@ -1,11 +1,14 @@
-"""The REST API: the same business functions as the HTML views (catalog.listing, checkout.basket,
-checkout.services), never a second copy of the rules. These views parse, call and serialise."""
+"""The REST API: the same business functions as the HTML views (catalog.listing, catalog.search,
+checkout.basket, checkout.services), never a second copy of the rules. These views parse, call
+and serialise, and map the rules' exceptions to statuses."""
 
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import authenticate
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -20,13 +23,13 @@ from catalog import fragments
 from catalog.images import rendition_prefetch
 from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
 from catalog.queries import filter_products, sort_products, with_card_data
-from catalog.views import search_products
+from catalog.search import RankedProducts, in_rank_order
 from checkout import basket as baskets
 from checkout import services
 from checkout.exceptions import (
     BasketError,
     CheckoutError,
-    DiscountInvalid,
+    DetailsInvalid,
     OutOfStock,
     PaymentError,
 )
@@ -46,7 +49,7 @@ def not_found(request):
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state."
+    default_detail = gettext_lazy("The request conflicts with the current state.")
 
 
 class Unavailable(APIException):
@@ -134,7 +137,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         if "category" in params:
             category = CategoryPage.objects.live().filter(pk=params["category"]).first()
             if category is None:
-                raise ValidationError({"category": ["No such category."]})
+                raise ValidationError({"category": [_("No such category.")]})
             products = products.descendant_of(category)
         products = filter_products(
             products,
@@ -152,28 +155,19 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
 
     @staticmethod
     def searched(products, query: str):
-        """Products matching `query` (the best 200, an exact SKU first), and the same ordered
-        best match first."""
-        by_sku, matches = search_products(query)
-        ids = by_sku + [page.pk for page in matches[:SEARCH_LIMIT] if page.pk not in by_sku]
-        products = products.filter(pk__in=ids)
-        if not ids:
-            return products, products
-        rank = Case(
-            *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)],
-            output_field=IntegerField(),
-        )
-        return products, products.annotate(rank=rank).order_by("rank")
+        """Products matching `query` (the best 200, ranked as on the search page), and the same
+        ordered best match first."""
+        ids = RankedProducts(query)[:SEARCH_LIMIT]
+        return products.filter(pk__in=ids), in_rank_order(products, ids)
 
 
 # Basket ----------------------------------------------------------------------------------------
 
 
 def basket_response(request, code=status.HTTP_200_OK) -> Response:
-    basket = baskets.basket_for(request)
-    view = baskets.view_of(basket)
-    baskets.remember_count(request, count=view.count)
-    return Response(s.BasketSerializer(view, context={"request": request}).data, status=code)
+    contents = baskets.contents_of(baskets.basket_for(request))
+    baskets.remember_count(request, count=contents.count)
+    return Response(s.BasketSerializer(contents, context={"request": request}).data, status=code)
 
 
 class BasketView(APIView):
@@ -252,44 +246,34 @@ class CheckoutView(APIView):
     def post(self, request):
         data = s.CheckoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = request.user if request.user.is_authenticated else None
-        email = user.email if user else data.validated_data.get("email")
-        if not email:
-            raise ValidationError({"email": ["An email address is needed for the receipt."]})
-        basket = baskets.basket_for(request)
-        view = baskets.view_of(basket)
-        if not view.lines:
-            raise ValidationError({"detail": "Your basket is empty."})
-        if not view.can_check_out:
-            raise Conflict(
-                "Some pieces in your basket are sold out or short. "
-                "Please remove them or lower the quantity first."
-            )
         details = services.CheckoutDetails(
-            email=email,
+            email=data.validated_data.get("email", ""),
             address=services.ShippingAddress(**data.validated_data["address"]),
             shipping_method=data.validated_data["shipping_method"],
             discount_code=data.validated_data["discount_code"].strip(),
         )
         try:
-            order = services.place_order(basket=basket, details=details, user=user)
-        except DiscountInvalid as error:
-            raise ValidationError({"discount_code": [error.message]}) from error
-        except OutOfStock as error:
+            started = services.check_out(
+                contents=baskets.contents_of(baskets.basket_for(request)),
+                details=details,
+                user=request.user,
+            )
+        except DetailsInvalid as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        except OutOfStock as error:  # the basket needs changing
             raise Conflict(error.message) from error
-        except CheckoutError as error:
-            raise ValidationError({"detail": error.message}) from error
-        try:
-            url = services.start_payment(order)
         except PaymentError as error:
             raise Unavailable(error.message) from error
+        except CheckoutError as error:  # an empty basket among them
+            raise ValidationError({"detail": error.message}) from error
+        order = started.order
         return Response(
             s.CheckoutStartedSerializer(
                 {
                     "order": order.number,
                     "total": order.total,
                     "currency": order.currency,
-                    "checkout_url": url,
+                    "checkout_url": started.payment_url,
                 }
             ).data,
             status=status.HTTP_201_CREATED,
@@ -330,13 +314,13 @@ class TokenView(APIView):
         )
         if user is None:
             raise ValidationError(
-                {"non_field_errors": ["The email address and/or password are not correct."]}
+                {"non_field_errors": [_("The email address and/or password are not correct.")]}
             )
         if not EmailAddress.objects.filter(
             user=user, email__iexact=user.email, verified=True
         ).exists():
             raise ValidationError(
-                {"non_field_errors": ["Please confirm your email address before signing in."]}
+                {"non_field_errors": [_("Please confirm your email address before signing in.")]}
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

@@ -16,6 +16,7 @@ from . import fragments
 from .listing import PER_PAGE
 from .models import CategoryPage, ProductPage
 from .queries import with_card_data
+from .search import RankedProducts, in_rank_order
 
 
 class SearchForm(forms.Form):
@@ -27,17 +28,6 @@ class SearchForm(forms.Form):
             "max_length": _("Please shorten your search to %(limit_value)d characters.")
         },
     )
-
-
-def search_products(query: str):
-    """Live products matching `query` in their title, summary, description, categories or
-    SKUs, best first. A query that is exactly a SKU puts that product first."""
-    products = ProductPage.objects.live().public()
-    by_sku = list(
-        products.filter(variants__sku__iexact=query).values_list("pk", flat=True).distinct()
-    )
-    matches = products.search(query, operator="and")
-    return by_sku, matches
 
 
 @dataclass(frozen=True)
@@ -63,18 +53,13 @@ def search(request):
 
 
 def render_results(request, query: str) -> RenderedResults:
-    by_sku, matches = search_products(query)
-    page = Paginator(matches, PER_PAGE).get_page(request.GET.get("page"))
-    ids = [product.pk for product in page.object_list]
-    if page.number == 1:
-        ids = by_sku + [pk for pk in ids if pk not in by_sku]
-    cards = with_card_data(ProductPage.objects.filter(pk__in=ids)).in_bulk()
-    products = [cards[pk] for pk in ids if pk in cards]
+    page = Paginator(RankedProducts(query), PER_PAGE).get_page(request.GET.get("page"))
+    products = list(with_card_data(in_rank_order(ProductPage.objects.all(), page.object_list)))
     context = {
         "query": query,
         "results": page,
         "products": products,
-        "result_count": max(page.paginator.count, len(by_sku)),
+        "result_count": page.paginator.count,
         "pagination_query": urlencode({"q": query}),
     }
     return RenderedResults(

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.images import get_image_model
 
 from catalog.images import rendition_prefetch
@@ -22,6 +23,16 @@ from .models import Basket, BasketLine
 SESSION_KEY = "basket_id"
 COUNT_KEY = "basket_count"  # kept in the session for the header, which must cost no query
 MAX_QUANTITY = 99
+# What a quantity that cannot be used is told, on the pages and by the API (whose serializers
+# use these as their error messages).
+QUANTITY_MESSAGES = {
+    "invalid": gettext_lazy("Please enter the quantity as a whole number, such as 1 or 2."),
+    "min_value": gettext_lazy("The quantity must be at least 1. To take a piece out, remove it."),
+    "max_value": lazy(
+        lambda: _("You can order at most %(max)d of a piece at a time.") % {"max": MAX_QUANTITY},
+        str,
+    )(),
+}
 
 
 @dataclass
@@ -43,7 +54,10 @@ class Line:
 
 
 @dataclass
-class BasketView:
+class BasketContents:
+    """A basket's lines as the shopper sees them now: live prices, and whether stock still
+    covers each line."""
+
     basket: Basket | None
     lines: list[Line] = field(default_factory=list)
 
@@ -90,11 +104,11 @@ def remember_count(request, basket: Basket | None = None, *, count: int | None =
     return count
 
 
-def view_of(basket: Basket | None) -> BasketView:
+def contents_of(basket: Basket | None) -> BasketContents:
     """The basket's lines with what the page shows: variant, product, first image, live price
     and whether stock still covers the line. A fixed number of queries, whatever its length."""
     if basket is None:
-        return BasketView(basket=None)
+        return BasketContents(basket=None)
     renditions = (
         get_image_model()
         .get_rendition_model()
@@ -117,12 +131,12 @@ def view_of(basket: Basket | None) -> BasketView:
             )
         )
     )
-    view = BasketView(basket=basket)
+    contents = BasketContents(basket=basket)
     for line in lines:
         variant = line.variant
         unit_price = variant.unit_price
         images = variant.product.basket_images
-        view.lines.append(
+        contents.lines.append(
             Line(
                 line=line,
                 variant=variant,
@@ -132,7 +146,7 @@ def view_of(basket: Basket | None) -> BasketView:
                 image=images[0] if images else None,
             )
         )
-    return view
+    return contents
 
 
 # Changing it ----------------------------------------------------------------------------------
@@ -142,15 +156,11 @@ def parse_quantity(raw) -> int:
     try:
         quantity = int(str(raw).strip())
     except (TypeError, ValueError):
-        raise BasketError(
-            _("Please enter the quantity as a whole number, such as 1 or 2.")
-        ) from None
+        raise BasketError(QUANTITY_MESSAGES["invalid"]) from None
     if quantity < 1:
-        raise BasketError(_("The quantity must be at least 1. To take a piece out, remove it."))
+        raise BasketError(QUANTITY_MESSAGES["min_value"])
     if quantity > MAX_QUANTITY:
-        raise BasketError(
-            _("You can order at most %(max)d of a piece at a time.") % {"max": MAX_QUANTITY}
-        )
+        raise BasketError(QUANTITY_MESSAGES["max_value"])
     return quantity
 
 

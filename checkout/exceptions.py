@@ -1,15 +1,18 @@
 """What can go wrong in the basket, at checkout and with payments, as one small hierarchy.
 
-Every CheckoutError carries `message`, a whole sentence safe to show the shopper."""
+Every CheckoutError carries `message`, a whole sentence safe to show the shopper. The HTML views,
+the API and the admin map these classes to their own answers; none of them decides again what
+the service that raised them decided."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class CheckoutError(Exception):
     default_message = ""
 
     def __init__(self, message: str | None = None):
-        self.message = (
+        self.message = str(
             message or self.default_message or _("Something went wrong. Please try again.")
         )
         super().__init__(self.message)
@@ -24,19 +27,43 @@ class BasketError(CheckoutError):
         super().__init__(message)
 
 
+class EmptyBasket(CheckoutError):
+    """Checkout was asked for with nothing in the basket."""
+
+    default_message = gettext_lazy("Your basket is empty.")
+
+
 class OutOfStock(CheckoutError):
-    def __init__(self, message: str | None = None, *, sku: str = ""):
-        self.sku = sku
-        super().__init__(message or _("Sorry, that is no longer in stock."))
+    default_message = gettext_lazy("Sorry, that is no longer in stock.")
 
 
-class DiscountInvalid(CheckoutError):
+class BasketNeedsChanges(OutOfStock):
+    """Lines of the basket, as the shopper sees it, sold out, ran short or are no longer sold."""
+
+    default_message = gettext_lazy(
+        "Some pieces in your basket are sold out or short. "
+        "Please remove them or lower the quantity first."
+    )
+
+
+class DetailsInvalid(CheckoutError):
+    """A detail the shopper gave at checkout cannot be used. `field` names it as the checkout
+    form and the API do, for an error beside that field."""
+
+    def __init__(self, message: str | None = None, *, field: str):
+        self.field = field
+        super().__init__(message)
+
+
+class DiscountInvalid(DetailsInvalid):
     """A discount code that does not apply; the message says why."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message, field="discount_code")
 
 
 class IllegalTransition(CheckoutError):
     def __init__(self, current: str, requested: str):
-        self.current, self.requested = current, requested
         super().__init__(
             _("An order that is %(current)s cannot become %(requested)s.")
             % {"current": current.replace("_", " "), "requested": requested.replace("_", " ")}

@@ -164,7 +164,7 @@ class Order(models.Model):
     def move_to(self, status: str, *, note: str = "", by=None) -> OrderStatusChange:
         """The one way an order's status changes: legal moves only, each one recorded. Call it
         on a row locked with select_for_update; the caller saves the order."""
-        if status not in TRANSITIONS[self.status]:
+        if not self.can_move_to(status):
             raise IllegalTransition(self.status, status)
         change = OrderStatusChange(
             order=self, from_status=self.status, to_status=status, note=note, by=by
@@ -178,6 +178,9 @@ class Order(models.Model):
         change.save()
         return change
 
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS[self.status]
+
     @property
     def is_paid(self) -> bool:
         return self.status in PAID_STATUSES
@@ -185,6 +188,22 @@ class Order(models.Model):
     @property
     def refundable_total(self) -> Decimal:
         return self.total - self.refunded_total
+
+    # What may be done to the order now: checkout.services refuses anything else by these same
+    # answers, and the admin offers only what they allow.
+
+    @property
+    def can_ship(self) -> bool:
+        return self.can_move_to(S.SHIPPED)
+
+    @property
+    def can_refund(self) -> bool:
+        return self.is_paid and self.refundable_total > 0
+
+    @property
+    def can_cancel(self) -> bool:
+        """Only an unpaid order is cancelled; a paid one is refunded."""
+        return self.can_move_to(S.CANCELLED)
 
     def address_lines(self) -> list[str]:
         return [

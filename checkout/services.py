@@ -9,7 +9,7 @@ gets there first; an unpaid order that expires or is cancelled gives its stock b
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,13 +19,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Address
+from accounts.services import save_address as save_to_address_book
 from catalog.money import from_minor_units, to_minor_units
 from catalog.stock import InsufficientStock, release, reserve
 from mail.outbox import send_mail
 
 from . import payments
+from .basket import BasketContents
 from .exceptions import (
+    BasketNeedsChanges,
     CheckoutError,
+    DetailsInvalid,
+    EmptyBasket,
     OutOfStock,
     PaymentMismatch,
     PaymentUnavailable,
@@ -60,29 +66,85 @@ class ShippingAddress:
 
 @dataclass(frozen=True)
 class CheckoutDetails:
+    """What the shopper says at checkout. `email` may be empty: a signed-in shopper's receipt
+    goes to their account's address whatever they say (see receipt_email)."""
+
     email: str
     address: ShippingAddress
     shipping_method: str
     discount_code: str = ""
 
 
+@dataclass(frozen=True)
+class StartedCheckout:
+    order: Order
+    payment_url: str  # where to send the shopper to pay: Stripe Checkout
+
+
+# Checking out ----------------------------------------------------------------------------------
+
+
+def check_out(
+    *,
+    contents: BasketContents,
+    details: CheckoutDetails,
+    user=None,
+    save_address: bool = False,
+) -> StartedCheckout:
+    """Checkout, for the HTML page and the API alike: the receipt's address, the basket as the
+    shopper saw it, the order, the address book when a signed-in shopper asks for it, then the
+    payment at Stripe.
+
+    Raises DetailsInvalid (with the field to correct), EmptyBasket, OutOfStock (of which
+    BasketNeedsChanges), another CheckoutError, or PaymentUnavailable once the order is
+    cancelled again because Stripe could not be reached. Nothing is saved when it raises before
+    the payment."""
+    email = receipt_email(given=details.email, user=user)
+    if not email:
+        raise DetailsInvalid(_("An email address is needed for the receipt."), field="email")
+    check_ready(contents)
+    details = replace(details, email=email)
+    with transaction.atomic():
+        order = place_order(basket=contents.basket, details=details, user=user)
+        if save_address and signed_in(user):
+            save_to_address_book(address=Address(**asdict(details.address)), user=user)
+    return StartedCheckout(order=order, payment_url=start_payment(order))
+
+
+def signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def receipt_email(*, given: str, user=None) -> str:
+    """Where the receipt and the shipping mails go: a signed-in shopper's account address,
+    whatever the form or the API call says; otherwise the address given."""
+    return user.email if signed_in(user) else given.strip()
+
+
+def check_ready(contents: BasketContents) -> None:
+    """Refuse to check out a basket that is empty, or that has lines the shopper must change
+    first (sold out, short, or no longer sold) as they see it now."""
+    if not contents.lines:
+        raise EmptyBasket()
+    if not contents.can_check_out:
+        raise BasketNeedsChanges()
+
+
 # Placing an order ------------------------------------------------------------------------------
 
 
-def place_order(*, basket: Basket, details: CheckoutDetails, user=None) -> Order:
+def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -> Order:
     """Reserve the basket's stock and write the order, with every price read from the catalog
-    now, in one transaction. Raises OutOfStock, DiscountInvalid or CheckoutError with a message
-    for the shopper; nothing is saved then."""
+    now, in one transaction. Raises EmptyBasket, OutOfStock, DiscountInvalid or CheckoutError
+    with a message for the shopper; nothing is saved then."""
     with transaction.atomic():
-        lines = list(basket.lines.all())
+        lines = list(basket.lines.all()) if basket is not None else []
         if not lines:
-            raise CheckoutError(_("Your basket is empty."))
+            raise EmptyBasket()
         try:
             variants = reserve({line.variant_id: line.quantity for line in lines})
         except InsufficientStock as error:
-            raise OutOfStock(
-                out_of_stock_message(error), sku=getattr(error.variant, "sku", "")
-            ) from error
+            raise OutOfStock(out_of_stock_message(error)) from error
         for variant in variants.values():
             if not variant.product.live:
                 raise OutOfStock(
@@ -105,7 +167,7 @@ def place_order(*, basket: Basket, details: CheckoutDetails, user=None) -> Order
         option = shipping_option(details.shipping_method, subtotal - order_totals.discount)
         address = details.address
         order = Order.objects.create(
-            user=user if user is not None and user.is_authenticated else None,
+            user=user if signed_in(user) else None,
             email=details.email.strip().lower(),
             currency=settings.STORE_CURRENCY,
             subtotal=order_totals.subtotal,
@@ -326,6 +388,7 @@ def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, i
 
 
 def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
+    """Refused with IllegalTransition unless the order `can_ship`."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         order.move_to(
@@ -341,7 +404,7 @@ def cancel_unpaid(order_id: int, *, by=None) -> Order:
     """Cancel an order that was not paid: close its Stripe session first, so it cannot be paid
     afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead."""
     order = Order.objects.get(pk=order_id)
-    if order.status != S.PENDING_PAYMENT:
+    if not order.can_cancel:
         raise CheckoutError(
             _("Only an order awaiting payment can be cancelled; refund a paid one.")
         )
@@ -358,7 +421,7 @@ def refund(
     """Refund part or all of a paid order through Stripe, optionally putting pieces back in
     stock. `key` makes a repeated submission a no-op at Stripe and here."""
     order = Order.objects.get(pk=order_id)
-    if not order.is_paid:
+    if not order.can_refund:
         raise CheckoutError(_("Only a paid order can be refunded."))
     if amount <= 0 or amount > order.refundable_total:
         raise CheckoutError(

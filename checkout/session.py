@@ -23,10 +23,6 @@ class CheckoutSessionData:
         }
         self._save()
 
-    @property
-    def pending_order(self) -> str | None:
-        return self.data.get("order_number")
-
     def start_order(self, number: str) -> None:
         self.data["order_number"] = number
         self._save()

@@ -6,7 +6,6 @@ the server, and nothing a form sends about prices is read."""
 from __future__ import annotations
 
 import contextlib
-from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,14 +26,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Address
-from accounts.services import save_address
 
 from . import basket as baskets
 from . import payments, services, webhooks
 from .exceptions import (
     BasketError,
+    BasketNeedsChanges,
     CheckoutError,
+    DetailsInvalid,
     DiscountInvalid,
+    EmptyBasket,
     InvalidWebhook,
     OutOfStock,
     PaymentError,
@@ -49,10 +50,9 @@ from .session import CheckoutSessionData
 
 @require_GET
 def basket_page(request):
-    basket = baskets.basket_for(request)
-    view = baskets.view_of(basket)
-    baskets.remember_count(request, count=view.count)
-    for line in view.unavailable:
+    contents = baskets.contents_of(baskets.basket_for(request))
+    baskets.remember_count(request, count=contents.count)
+    for line in contents.unavailable:
         if line.variant.stock == 0 or not line.variant.product.live:
             messages.warning(
                 request,
@@ -63,7 +63,7 @@ def basket_page(request):
                     "colour": line.variant.colour.name,
                 },
             )
-    return render(request, "checkout/basket.html", {"basket": view})
+    return render(request, "checkout/basket.html", {"basket": contents})
 
 
 def back_to(request, fallback: str) -> str:
@@ -164,48 +164,47 @@ def initial_details(request, state: CheckoutSessionData) -> dict:
     return {field: getattr(address, field) for field in Address.POSTAL_FIELDS}
 
 
-def summary(view, *, discount_code: str, shipping_code: str, email: str, user) -> dict:
+def summary(
+    contents: baskets.BasketContents, *, discount_code: str, shipping_code: str, email: str, user
+) -> dict:
     """The totals the page shows, computed here from the basket; a code that does not apply is
     reported, not applied."""
     discount, error = None, ""
     if discount_code:
         try:
             discount = find_discount(discount_code)
-            check_discount(discount, subtotal=view.subtotal, email=email, user=user)
+            check_discount(discount, subtotal=contents.subtotal, email=email, user=user)
         except DiscountInvalid as invalid:
             discount, error = None, invalid.message
     try:
         order_totals = totals(
-            subtotal=view.subtotal, discount=discount, shipping_code=shipping_code
+            subtotal=contents.subtotal, discount=discount, shipping_code=shipping_code
         )
     except CheckoutError:
-        order_totals = totals(subtotal=view.subtotal, discount=discount, shipping_code="standard")
+        order_totals = totals(
+            subtotal=contents.subtotal, discount=discount, shipping_code="standard"
+        )
     return {"totals": order_totals, "discount": discount, "discount_error": error}
 
 
 def checkout(request):
-    basket = baskets.basket_for(request)
-    view = baskets.view_of(basket)
-    if not view.lines:
-        messages.info(request, _("Your basket is empty: add a piece or two first."))
+    contents = baskets.contents_of(baskets.basket_for(request))
+    try:
+        services.check_ready(contents)
+    except EmptyBasket as error:
+        messages.info(request, error.message)
         return redirect("checkout:basket")
-    if not view.can_check_out:
-        messages.error(
-            request,
-            _(
-                "Some pieces in your basket are sold out or short. "
-                "Please remove them or lower the quantity first."
-            ),
-        )
+    except BasketNeedsChanges as error:
+        messages.error(request, error.message)
         return redirect("checkout:basket")
 
     state = CheckoutSessionData(request)
     user = request.user if request.user.is_authenticated else None
     initial = initial_details(request, state)
     data = request.POST if request.method == "POST" else initial
-    email = user.email if user else str(data.get("email", ""))
+    email = services.receipt_email(given=str(data.get("email", "")), user=user)
     priced = summary(
-        view,
+        contents,
         discount_code=str(data.get("discount_code", "")),
         shipping_code=str(data.get("shipping_method", "standard")),
         email=email,
@@ -215,9 +214,9 @@ def checkout(request):
         request.POST or None,
         initial=initial,
         user=user,
-        shipping=shipping_options(view.subtotal - priced["totals"].discount),
+        shipping=shipping_options(contents.subtotal - priced["totals"].discount),
     )
-    context = {"form": form, "basket": view, "simulated": settings.STRIPE_SIMULATED, **priced}
+    context = {"form": form, "basket": contents, "simulated": settings.STRIPE_SIMULATED, **priced}
     if request.method != "POST" or "apply_code" in request.POST or not form.is_valid():
         if request.method == "POST" and "apply_code" in request.POST and context["discount"]:
             messages.success(
@@ -226,34 +225,27 @@ def checkout(request):
         return render(request, "checkout/checkout.html", context)
 
     state.remember_form({**form.cleaned_data, "email": email})
-    details = form.details()
-    if user:
-        details = services.CheckoutDetails(
-            email=user.email,
-            address=details.address,
-            shipping_method=details.shipping_method,
-            discount_code=details.discount_code,
-        )
-        if form.cleaned_data.get("save_address"):
-            save_address(address=Address(**asdict(details.address)), user=user)
     try:
-        order = services.place_order(basket=basket, details=details, user=user)
-    except DiscountInvalid as error:
-        form.add_error("discount_code", error.message)
+        started = services.check_out(
+            contents=contents,
+            details=form.details(),
+            user=user,
+            save_address=form.cleaned_data.get("save_address", False),
+        )
+    except DetailsInvalid as error:
+        form.add_error(error.field, error.message)
         return render(request, "checkout/checkout.html", context)
-    except OutOfStock as error:
+    except (EmptyBasket, OutOfStock) as error:
         messages.error(request, error.message)
         return redirect("checkout:basket")
-    except CheckoutError as error:
-        messages.error(request, error.message)
-        return render(request, "checkout/checkout.html", context)
-    try:
-        url = services.start_payment(order)
     except PaymentError as error:
         messages.error(request, error.message)
         return render(request, "checkout/checkout.html", context, status=503)
-    state.start_order(order.number)
-    return HttpResponseRedirect(url, status=303)
+    except CheckoutError as error:
+        messages.error(request, error.message)
+        return render(request, "checkout/checkout.html", context)
+    state.start_order(started.order.number)
+    return HttpResponseRedirect(started.payment_url, status=303)
 
 
 @require_GET

@@ -118,6 +118,28 @@ def test_product_search_by_words_and_sku(api, make_product):
     assert found[0]["title"] == "Silk Slip"
 
 
+def test_product_search_ranks_as_the_search_page_does(api, make_product):
+    from wagtail.search.backends import get_search_backend
+
+    from catalog.search import RankedProducts
+
+    # Given products that match "linen" by their words, and one whose SKU is "LINEN"
+    make_product(title="Linen Shirt", description="<p>Washed linen.</p>")
+    make_product(title="Linen Dress")
+    gown = make_product(title="Evening Gown", stock={("M", "Black"): 1})
+    gown.variants.update(sku="LINEN")
+    for product in gown.get_siblings().specific():
+        get_search_backend().add(product)
+
+    # When the API is asked for them
+    found = api.get("/api/v1/products/", {"q": "linen"}).json()["results"]
+
+    # Then they come in the search's one ranking, the SKU's product first
+    assert [p["id"] for p in found] == RankedProducts("linen")[:200]
+    assert found[0]["title"] == "Evening Gown"
+    assert len(found) == 3
+
+
 @pytest.mark.parametrize(
     ("params", "errors"),
     [
@@ -400,6 +422,42 @@ def test_checkout_of_an_empty_basket_or_with_stripe_down(api, dress, settings):
     assert response.json()["detail"].startswith("We could not reach our payment provider just now.")
     dress.refresh_from_db()
     assert dress.stock == 3
+
+
+def test_checkout_of_a_basket_that_needs_changes_is_a_conflict(api, dress, stripe_standin):
+    # Given a basket of 2 dresses, of which only 1 is left now
+    api.post("/api/v1/basket/lines/", {"variant": dress.pk, "quantity": 2}, format="json")
+    ProductVariant.objects.filter(pk=dress.pk).update(stock=1)
+
+    # When the caller checks out
+    response = api.post(
+        "/api/v1/checkout/", {"email": "a@example.com", "address": ADDRESS}, format="json"
+    )
+
+    # Then it is a conflict that says what to do, and nothing is ordered
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Some pieces in your basket are sold out or short. "
+        "Please remove them or lower the quantity first."
+    }
+    assert not Order.objects.exists()
+
+
+def test_a_signed_in_callers_order_mails_their_accounts_address(
+    api, dress, signed_in, stripe_standin
+):
+    # Given a signed-in caller with a basket
+    api.post("/api/v1/basket/lines/", {"variant": dress.pk, "quantity": 1}, format="json")
+
+    # When they check out giving another email address
+    response = api.post(
+        "/api/v1/checkout/", {"email": "other@example.com", "address": ADDRESS}, format="json"
+    )
+
+    # Then the order is theirs, for their account's address
+    assert response.status_code == 201
+    order = Order.objects.get()
+    assert (order.user, order.email) == (signed_in, "ann@example.com")
 
 
 def test_orders_are_the_callers_own(api, signed_in):

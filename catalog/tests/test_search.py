@@ -95,3 +95,24 @@ def test_a_product_published_after_a_search_is_found_by_the_same_search(
 
     # Then the same search finds it
     assert found(client, "cashmere") == ["Cashmere Coat"]
+
+
+def test_the_ranking_puts_an_exact_sku_first_and_counts_it_once(client, catalog):
+    from catalog.search import RankedProducts
+
+    # Given a gown whose SKU is exactly "linen" (and indexed, so its words match "linen" too),
+    # and a dress that matches "linen" by its title
+    gown, dress = catalog.get(title="Evening Gown"), catalog.get(title="Linen Wrap Dress")
+    gown.variants.update(sku="LINEN")
+    get_search_backend().add(gown)
+
+    # When products are ranked for "linen"
+    ranked = RankedProducts("linen")
+
+    # Then the SKU's product comes first, once, then the others by their words, page by page
+    assert ranked[0:24] == [gown.pk, dress.pk]
+    assert (ranked[0:1], ranked[1:2], ranked[2:3]) == ([gown.pk], [dress.pk], [])
+    assert ranked.count() == 2
+
+    # And the search page shows them in that order
+    assert found(client, "linen") == ["Evening Gown", "Linen Wrap Dress"]

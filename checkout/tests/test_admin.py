@@ -160,3 +160,22 @@ def test_dashboard_shows_todays_trade_to_merchandisers(client, staff, paid_order
     assert "$200.00" in page
     client.force_login(staff["editor"])
     assert "Today in the shop" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_the_order_page_offers_what_the_order_allows(client, staff, dress, stripe_standin):
+    # Given an order awaiting payment
+    fill_basket(client, dress, 1)
+    check_out(client)
+    order = Order.objects.get()
+    client.force_login(staff["merchandiser"])
+    inspect = reverse("orders:inspect", args=[order.pk])
+
+    def offered() -> list[str]:
+        page = client.get(inspect).content.decode()
+        actions = ("Mark shipped", "Refund through Stripe", "Cancel this unpaid order")
+        return [action for action in actions if action in page]
+
+    # Then it can only be cancelled; once paid, only shipped or refunded
+    assert offered() == ["Cancel this unpaid order"]
+    pay(client, stripe_standin, order)
+    assert offered() == ["Mark shipped", "Refund through Stripe"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import Address, User
@@ -161,6 +162,12 @@ def test_a_line_that_sold_out_blocks_checkout_with_a_message(client, dress, stri
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:basket")
     assert not Order.objects.exists()
+    told = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    assert told[-1] == (
+        "error",
+        "Some pieces in your basket are sold out or short. "
+        "Please remove them or lower the quantity first.",
+    )
 
 
 def test_stock_taken_between_basket_and_payment_is_caught(
@@ -170,14 +177,14 @@ def test_stock_taken_between_basket_and_payment_is_caught(
     from checkout import basket
 
     fill_basket(client, dress, 2)
-    real_view = basket.view_of
+    real_contents_of = basket.contents_of
 
-    def stale_view(b):
-        view = real_view(b)
+    def stale_contents_of(b):
+        contents = real_contents_of(b)
         ProductVariant.objects.filter(pk=dress.pk).update(stock=1)
-        return view
+        return contents
 
-    monkeypatch.setattr(basket, "view_of", stale_view)
+    monkeypatch.setattr(basket, "contents_of", stale_contents_of)
     response = client.post(reverse("checkout:checkout"), GUEST, follow=True)
     assert (
         "Only 1 of Wrap Dress in M, Black are left. Please lower the quantity."
@@ -224,3 +231,44 @@ def test_an_empty_basket_cannot_check_out(client):
     response = client.get(reverse("checkout:checkout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("checkout:basket")
+    assert [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)] == [
+        ("info", "Your basket is empty.")
+    ]
+
+
+def test_checkout_asks_for_the_address_as_the_address_book_does(client, dress, stripe_standin):
+    # Given a signed-in shopper with a basket
+    client.force_login(User.objects.create_user("sam@example.com"))
+    fill_basket(client, dress, 1)
+
+    # When they open checkout and the address book's new-address page
+    def postal_fields(url: str) -> list[tuple]:
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        fields = [soup.select_one(f"[name={name}]") for name in Address.POSTAL_FIELDS]
+        return [
+            (
+                soup.select_one(f"label[for={field['id']}]").get_text(" ", strip=True),
+                field.name,
+                field["name"],
+                field.get("autocomplete"),
+                field.get("maxlength"),
+            )
+            for field in fields
+        ]
+
+    at_checkout = postal_fields(reverse("checkout:checkout"))
+    in_the_book = postal_fields(reverse("accounts:address_add"))
+
+    # Then both ask for the same fields, labelled and hinted alike
+    assert at_checkout == in_the_book
+    assert at_checkout[0] == ("Full name", "input", "full_name", "name", "120")
+
+
+def test_a_bad_phone_number_is_refused_as_in_the_address_book(client, dress, stripe_standin):
+    fill_basket(client, dress, 1)
+    response = check_out(client, phone="call me maybe")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "phone": ["Enter a phone number with digits, spaces and an optional leading +."]
+    }
+    assert not Order.objects.exists()

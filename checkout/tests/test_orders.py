@@ -92,3 +92,25 @@ def test_deleting_an_account_keeps_its_orders_without_personal_data(ann):
     assert (order.ship_name, order.ship_line1, order.ship_phone) == ("Deleted customer", "", "")
     assert order.total == Decimal("86")
     assert order.lines.count() == 1
+
+
+def test_a_user_deleted_in_the_admin_leaves_orders_without_personal_data(ann):
+    # Given an order of Ann's
+    order = an_order("ann@example.com", ann, ship_region="OR")
+
+    # When her user is deleted another way than by her (as staff do in the admin)
+    ann.delete()
+
+    # Then the order stays, with nothing that names her
+    order.refresh_from_db()
+    assert (order.user, order.email, order.ship_name) == (
+        None,
+        f"deleted-{order.number.lower()}@invalid.example",
+        "Deleted customer",
+    )
+    assert (order.ship_line1, order.ship_region, order.ship_city, order.ship_postcode) == (
+        "",
+        "",
+        "",
+        "",
+    )

@@ -1,4 +1,5 @@
-"""Totals, discounts, shipping and the order status machine."""
+"""Totals, discounts, shipping, the order status machine, and what an order allows now (which the
+admin offers and the services refuse by)."""
 
 import re
 from datetime import timedelta
@@ -7,13 +8,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from checkout.exceptions import DiscountInvalid, IllegalTransition
+from checkout import services
+from checkout.exceptions import CheckoutError, DiscountInvalid, IllegalTransition
 from checkout.models import TRANSITIONS, DiscountCode, OrderStatus
 from checkout.pricing import check_discount, discount_amount, find_discount, spread_discount, totals
 from checkout.tests.factories import an_order
 
 pytestmark = pytest.mark.django_db
 D = Decimal
+S = OrderStatus
 
 
 def test_standard_shipping_is_free_from_the_threshold_after_discount(rates):
@@ -127,3 +130,66 @@ def test_every_status_move_is_legal_or_refused(start, end):
 def test_terminal_statuses_go_nowhere():
     for status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED):
         assert TRANSITIONS[status] == set()
+
+
+# What an order allows ------------------------------------------------------------------------
+
+# status: (can ship, can refund, can cancel), for an order with nothing refunded yet
+ALLOWED = {
+    S.PENDING_PAYMENT: (False, False, True),
+    S.PAID: (True, True, False),
+    S.PARTIALLY_REFUNDED: (True, True, False),
+    S.SHIPPED: (False, True, False),
+    S.DELIVERED: (False, True, False),
+    S.CANCELLED: (False, False, False),
+    S.EXPIRED: (False, False, False),
+    S.REFUNDED: (False, False, False),
+}
+
+
+def test_every_status_says_what_it_allows():
+    assert set(ALLOWED) == set(S.values)
+
+
+@pytest.mark.parametrize("status", list(ALLOWED))
+def test_an_order_allows_what_the_services_do(status):
+    # Given orders in `status` (one per action, since each action changes the order)
+    def order():
+        return an_order("ann@example.com", status=status)
+
+    shipped, cancelled, refunded = order(), order(), order()
+    can_ship, can_refund, can_cancel = ALLOWED[status]
+
+    # Then each says what it allows
+    assert (shipped.can_ship, refunded.can_refund, cancelled.can_cancel) == ALLOWED[status]
+
+    # And the services do exactly that, refusing the rest
+    if can_ship:
+        assert services.mark_shipped(shipped.pk, tracking_number="1Z").status == S.SHIPPED
+    else:
+        with pytest.raises(IllegalTransition):
+            services.mark_shipped(shipped.pk, tracking_number="1Z")
+    if can_cancel:
+        assert services.cancel_unpaid(cancelled.pk).status == S.CANCELLED
+    else:
+        with pytest.raises(CheckoutError, match="Only an order awaiting payment can be cancelled"):
+            services.cancel_unpaid(cancelled.pk)
+    if not can_refund:  # (refunds that are allowed go to Stripe: see test_payments)
+        with pytest.raises(CheckoutError, match=r"^Only a paid order can be refunded\.$"):
+            services.refund(refunded.pk, amount=Decimal("1.00"), key="k")
+
+
+def test_a_paid_order_that_cost_nothing_cannot_be_refunded():
+    # Given a paid order that cost nothing (a code for 100% off, free shipping)
+    order = an_order(
+        "ann@example.com",
+        status=S.PAID,
+        discount_total=Decimal("80"),
+        shipping_total=Decimal("0"),
+        total=Decimal("0"),
+    )
+
+    # Then it offers no refund, and a refund is refused
+    assert order.can_refund is False
+    with pytest.raises(CheckoutError, match=r"^Only a paid order can be refunded\.$"):
+        services.refund(order.pk, amount=Decimal("1.00"), key="k")
