@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import ensure_demo_staff
-from catalog.demo import seed
+from demo.seed import seed
+from demo.staff import ensure_demo_staff
 
 
 class Command(BaseCommand):

@@ -27,19 +27,14 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.search.backends import get_search_backend
 
 from accounts.groups import ensure_staff_groups
-from home import store
-from home.models import HomePage, LandingPage, StoreSettings
-
-from . import demo_images
-from .fragments import stock_changed
-from .images import warm_renditions
-from .models import (
+from catalog.fragments import stock_changed
+from catalog.images import warm_renditions
+from catalog.models import (
     CategoryPage,
     Colour,
     ProductImage,
@@ -49,6 +44,11 @@ from .models import (
     Size,
     SizeGuide,
 )
+from home import store
+from home.models import HomePage, LandingPage, StoreSettings
+
+from . import pictures
+from .roots import ensure_roots
 
 SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL"]
 COLOURS = {
@@ -72,7 +72,7 @@ class Leaf:
     """A category that holds products, and how its products are named and drawn."""
 
     title: str
-    garment: str  # a silhouette of demo_images
+    garment: str  # a silhouette of demo.pictures
     nouns: tuple[str, ...]
     code: str
     price_range: tuple[int, int]
@@ -268,20 +268,6 @@ def publish(page: Page) -> Page:
     return page
 
 
-def ensure_roots() -> Page:
-    """Wagtail's own starting rows (default locale, root page, root collection), which its
-    migrations make; made here too for databases that lost them (a flushed test database)."""
-    locale = Locale.objects.first() or Locale.objects.create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
-    return root
-
-
 def ensure_home() -> HomePage:
     home = HomePage.objects.first()
     if home is not None:
@@ -441,7 +427,7 @@ def ensure_image_pool(
         pool[(garment, colour.name)] = make(
             title,
             title.removeprefix("Demo: "),
-            lambda garment=garment, colour=colour, seed_index=seed_index: demo_images.garment_photo(
+            lambda garment=garment, colour=colour, seed_index=seed_index: pictures.garment_photo(
                 garment, colour.swatch, seed=seed_index, detail=garment == "fabric"
             ),
         )
@@ -449,7 +435,7 @@ def ensure_image_pool(
         pool[("banner", name)] = make(
             f"Demo: banner {name}",
             "Dresses on a clothes rail",
-            lambda index=index: demo_images.banner_photo(
+            lambda index=index: pictures.banner_photo(
                 [colour.swatch for colour in colours[2 + index : 7 + index]], seed=100 + index
             ),
         )
