@@ -18,7 +18,10 @@ class Command(BaseCommand):
             "--no-renditions",
             dest="renditions",
             action="store_false",
-            help="Skip making image renditions ahead; pages then make them on first view.",
+            help=(
+                "Skip making image renditions ahead; pages then make them on first view, or "
+                "warm_demo_pictures does (make run runs it beside the server)."
+            ),
         )
         parser.add_argument(
             "--demo-staff",
