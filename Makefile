@@ -30,9 +30,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# The pictures' renditions are made beside the server (scripts/run-dev.sh), not ahead of it.
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo --products $(PRODUCTS) --demo-staff
+	$(MANAGE) seed_demo --products $(PRODUCTS) --demo-staff --no-renditions
 	scripts/run-dev.sh
 
 node_modules/.installed: package.json package-lock.json

@@ -58,7 +58,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Transactional tests (the browser's) flush the tables, and with --reuse-db that outlives the
     session; put back the rows that Wagtail's and our data migrations make."""
     from accounts.groups import ensure_staff_groups
-    from catalog.demo import ensure_roots
+    from demo.roots import ensure_roots
 
     with django_db_blocker.unblock():
         ensure_roots()
@@ -68,7 +68,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def home_page(db):
     """The store's home page at the root of the default site, instead of Wagtail's welcome page."""
-    from catalog.demo import ensure_roots
+    from demo.roots import ensure_roots
     from home.models import HomePage
 
     root = ensure_roots()

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "checkout",
     "mail",
     "api",
+    "demo",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",

@@ -8,6 +8,9 @@ run with a larger N adds only the missing products.
 Products are many (10,000 must take minutes), so they are inserted in bulk: their pages' tree
 paths are computed here rather than by one `add_child` per page. Everything else is made
 through the ordinary Wagtail API.
+
+The pictures' renditions take longer than all the rest: `seed(renditions=False)` leaves them to
+`warm_pictures`, which `manage.py warm_demo_pictures` runs beside the server.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ import io
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,19 +33,14 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.search.backends import get_search_backend
 
 from accounts.groups import ensure_staff_groups
-from home.models import HomePage, LandingPage
-from storefront import shell
-from storefront.models import StoreSettings
-
-from . import demo_images, versions
-from .images import warm_renditions
-from .models import (
+from catalog import versions
+from catalog.images import FILTERS, warm_renditions
+from catalog.models import (
     CategoryPage,
     Colour,
     ProductImage,
@@ -49,7 +50,16 @@ from .models import (
     Size,
     SizeGuide,
 )
+from home.models import HomePage, LandingPage
+from storefront import shell
+from storefront.models import StoreSettings
 
+from . import pictures
+from .roots import ensure_roots
+
+# Every picture of the pool is titled so; the banners also by the second prefix.
+PICTURE_PREFIX = "Demo: "
+BANNER_PREFIX = "Demo: banner "
 SIZES = ["XXS", "XS", "S", "M", "L", "XL", "XXL"]
 COLOURS = {
     "Black": "#1C1C1C",
@@ -72,7 +82,7 @@ class Leaf:
     """A category that holds products, and how its products are named and drawn."""
 
     title: str
-    garment: str  # a silhouette of demo_images
+    garment: str  # a silhouette of demo.pictures
     nouns: tuple[str, ...]
     code: str
     price_range: tuple[int, int]
@@ -228,14 +238,19 @@ STYLES = [
 @dataclass
 class Progress:
     report: Callable[[str], None]
-    started: float = 0.0
+    started: float = field(default_factory=time.monotonic)
 
     def step(self, message: str) -> None:
         self.report(f"[{time.monotonic() - self.started:6.1f}s] {message}")
 
+    def count(self, what: str, done: int, total: int, every: int = 20) -> None:
+        """A line every `every` things and at the last: "what 40/120…", "what 120/120"."""
+        if done % every == 0 or done == total:
+            self.step(f"{what} {done}/{total}{'…' if done < total else ''}")
+
 
 def seed(*, products: int, renditions: bool = True, report: Callable[[str], None] = print) -> dict:
-    progress = Progress(report=report, started=time.monotonic())
+    progress = Progress(report=report)
     with transaction.atomic():
         home = ensure_home()
         shop = ensure_shop(home)
@@ -244,7 +259,10 @@ def seed(*, products: int, renditions: bool = True, report: Callable[[str], None
         guides = ensure_size_guides()
         leaves = ensure_categories(shop)
         progress.step("site tree, sizes, colours, size guides and categories ready")
-    pool = ensure_image_pool(colours, progress, renditions=renditions)
+    pool = ensure_image_pool(colours, progress)
+    if renditions:
+        made = warm_pictures(progress)
+        progress.step(f"{made} renditions made ahead (AVIF, WebP and JPEG at 1x and 2x)")
     with transaction.atomic():
         created = ensure_products(products, leaves, sizes, colours, guides, pool, progress)
         ensure_category_images(leaves, pool)
@@ -267,20 +285,6 @@ def publish(page: Page) -> Page:
     page.save_revision().publish()
     page.refresh_from_db()
     return page
-
-
-def ensure_roots() -> Page:
-    """Wagtail's own starting rows (default locale, root page, root collection), which its
-    migrations make; made here too for databases that lost them (a flushed test database)."""
-    locale = Locale.objects.first() or Locale.objects.create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
-    return root
 
 
 def ensure_home() -> HomePage:
@@ -414,9 +418,13 @@ def ensure_categories(shop: ShopIndexPage) -> list[tuple[CategoryPage, Leaf]]:
 # Images ---------------------------------------------------------------------------------------
 
 
-def ensure_image_pool(
-    colours: list[Colour], progress: Progress, *, renditions: bool
-) -> dict[tuple[str, str], object]:
+class Drawing(NamedTuple):
+    title: str
+    description: str
+    draw: Callable[[], bytes]
+
+
+def ensure_image_pool(colours: list[Colour], progress: Progress) -> dict[tuple[str, str], object]:
     """A photo per garment and colourway, a fabric close-up per colour and two banners: a
     shared pool of about 60 images, whatever the number of products."""
     Image = get_image_model()
@@ -425,42 +433,80 @@ def ensure_image_pool(
     leaves = [leaf for children in CATEGORIES.values() for leaf in children]
     wanted = [(leaf.garment, by_name[name]) for leaf in leaves for name in leaf.palette]
     wanted += [("fabric", colour) for colour in colours]
-    existing = {image.title: image for image in Image.objects.filter(title__startswith="Demo: ")}
-    pool, made = {}, []
-
-    def make(title: str, description: str, data: Callable[[], bytes]):
-        image = existing.get(title)
-        if image is None:
-            image = Image(title=title, collection=root, description=description)
-            image.file = ImageFile(io.BytesIO(data()), name=f"{slugify(title)}.jpg")
-            image.save()
-            made.append(image)
-        return image
-
+    drawings: dict[tuple[str, str], Drawing] = {}
     for seed_index, (garment, colour) in enumerate(wanted):
-        title = f"Demo: {garment} in {colour.name.lower()}"
-        pool[(garment, colour.name)] = make(
+        title = f"{PICTURE_PREFIX}{garment} in {colour.name.lower()}"
+        drawings[(garment, colour.name)] = Drawing(
             title,
-            title.removeprefix("Demo: "),
-            lambda garment=garment, colour=colour, seed_index=seed_index: demo_images.garment_photo(
-                garment, colour.swatch, seed=seed_index, detail=garment == "fabric"
+            title.removeprefix(PICTURE_PREFIX),
+            partial(
+                pictures.garment_photo,
+                garment,
+                colour.swatch,
+                seed=seed_index,
+                detail=garment == "fabric",
             ),
         )
     for index, name in enumerate(["rail", "studio"]):
-        pool[("banner", name)] = make(
-            f"Demo: banner {name}",
+        drawings[("banner", name)] = Drawing(
+            f"{BANNER_PREFIX}{name}",
             "Dresses on a clothes rail",
-            lambda index=index: demo_images.banner_photo(
-                [colour.swatch for colour in colours[2 + index : 7 + index]], seed=100 + index
+            partial(
+                pictures.banner_photo,
+                [colour.swatch for colour in colours[2 + index : 7 + index]],
+                seed=100 + index,
             ),
         )
-    progress.step(f"image pool: {len(pool)} images, {len(made)} new")
-    if made and renditions:
-        banners = {pool[("banner", "rail")], pool[("banner", "studio")]}
-        warm_renditions([image for image in made if image not in banners])
-        warm_renditions([image for image in made if image in banners], sizes=("hero", "card"))
-        progress.step("renditions made ahead (AVIF, WebP and JPEG at 1x and 2x)")
+    existing = {
+        image.title: image for image in Image.objects.filter(title__startswith=PICTURE_PREFIX)
+    }
+    pool = {
+        key: existing[drawing.title]
+        for key, drawing in drawings.items()
+        if drawing.title in existing
+    }
+    missing = [key for key in drawings if key not in pool]
+    # Pillow draws and encodes in C with the GIL released: two threads draw the next pictures
+    # while this one saves the last (saving is the database's, and one connection's, work).
+    with ThreadPoolExecutor(max_workers=2) as painters:
+        drawn = painters.map(lambda key: drawings[key].draw(), missing)
+        for done, (key, data) in enumerate(zip(missing, drawn, strict=True), start=1):
+            drawing = drawings[key]
+            image = Image(title=drawing.title, collection=root, description=drawing.description)
+            image.file = ImageFile(io.BytesIO(data), name=f"{slugify(drawing.title)}.jpg")
+            image.save()
+            pool[key] = image
+            progress.count("image pool: pictures drawn", done, len(missing))
+    progress.step(f"image pool: {len(pool)} images, {len(missing)} new")
     return pool
+
+
+def warm_pictures(progress: Progress) -> int:
+    """Make the renditions of the pool's pictures that are missing, in the order a visitor meets
+    them: the home page's banners, the cards of the home page and the listings, then the
+    product pages. Returns how many were missing: none on a second run.
+
+    Pages make a missing rendition themselves, so this can run beside the server; a rendition
+    that a page made meanwhile is found, not made again."""
+    pool = list(get_image_model().objects.filter(title__startswith=PICTURE_PREFIX).order_by("pk"))
+    banners = [image for image in pool if image.title.startswith(BANNER_PREFIX)]
+    photos = [image for image in pool if image not in banners]
+    made = 0
+    for label, images, sizes in (
+        ("banners", banners, ("hero",)),
+        ("cards", pool, ("card",)),
+        ("product pages", photos, ("product", "thumb")),
+    ):
+        filters = [image_filter for size in sizes for image_filter in FILTERS[size]]
+        missing = {
+            image: len(filters) - len(image.find_existing_renditions(*filters)) for image in images
+        }
+        lacking = [image for image in images if missing[image]]
+        for done, image in enumerate(lacking, start=1):
+            warm_renditions([image], sizes=sizes)
+            made += missing[image]
+            progress.count(f"renditions for {label}: pictures", done, len(lacking))
+    return made
 
 
 def ensure_category_images(leaves, pool) -> None:
@@ -634,11 +680,13 @@ def ensure_products(count, leaves, sizes, colours, guides, pool, progress) -> in
     backend = get_search_backend()
     ids = [page.pk for page in pages]
     for start in range(0, len(ids), 1000):
-        batch = ProductPage.objects.filter(pk__in=ids[start : start + 1000]).prefetch_related(
-            "variants"
+        batch = list(
+            ProductPage.objects.filter(pk__in=ids[start : start + 1000]).prefetch_related(
+                "variants"
+            )
         )
-        backend.add_bulk(ProductPage, list(batch))
-    progress.step("products: search index updated")
+        backend.add_bulk(ProductPage, batch)
+        progress.count("products: indexed for search", start + len(batch), len(ids), every=1000)
     return len(pages)
 
 

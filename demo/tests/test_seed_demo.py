@@ -1,5 +1,7 @@
 """seed_demo builds a believable store, and a second run changes nothing."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -68,3 +70,26 @@ def test_seed_demo_adds_only_the_missing_products():
     from wagtail.models import Page
 
     assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_seed_demo_reports_its_progress():
+    # When the demo store is seeded
+    out = io.StringIO()
+    call_command("seed_demo", products=25, renditions=False, stdout=out)
+
+    # Then it says how far it is, the pictures it draws counted as it goes
+    lines = [line.split("] ", 1)[-1] for line in out.getvalue().splitlines()]
+    assert lines == [
+        "site tree, sizes, colours, size guides and categories ready",
+        "image pool: pictures drawn 20/66…",
+        "image pool: pictures drawn 40/66…",
+        "image pool: pictures drawn 60/66…",
+        "image pool: pictures drawn 66/66",
+        "image pool: 66 images, 66 new",
+        "products: 25 pages in the tree",
+        f"products: {ProductVariant.objects.count()} variants and "
+        f"{ProductImage.objects.count()} gallery images",
+        "products: indexed for search 25/25",
+        "25 new products; 25 in the catalog",
+        "Demo store ready: 25 products (25 new).",
+    ]

@@ -5,8 +5,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from .groups import EDITORS, MERCHANDISERS
-from .models import User
+from accounts.groups import EDITORS, MERCHANDISERS
+from accounts.models import User
 
 DEMO_PASSWORD = "dress-store-demo"  # noqa: S105 - a published demo credential, DEBUG only
 DEMO_STAFF = [

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import ensure_demo_staff
-from catalog.demo import seed
+from demo.seed import seed
+from demo.staff import ensure_demo_staff
 
 
 class Command(BaseCommand):
@@ -18,7 +18,10 @@ class Command(BaseCommand):
             "--no-renditions",
             dest="renditions",
             action="store_false",
-            help="Skip making image renditions ahead; pages then make them on first view.",
+            help=(
+                "Skip making image renditions ahead; pages then make them on first view, or "
+                "warm_demo_pictures does (make run runs it beside the server)."
+            ),
         )
         parser.add_argument(
             "--demo-staff",
