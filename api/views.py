@@ -139,14 +139,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
             if category is None:
                 raise ValidationError({"category": [_("No such category.")]})
             products = products.descendant_of(category)
-        products = filter_products(
-            products,
-            size=params.get("size"),
-            colour=params.get("colour"),
-            in_stock=params.get("in_stock", False),
-            min_price=params.get("min_price"),
-            max_price=params.get("max_price"),
-        )
+        products = filter_products(products, params)
         if params.get("q", "").strip():
             products, ranked = self.searched(products, params["q"].strip())
             if not params.get("ordering"):

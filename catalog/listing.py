@@ -84,17 +84,7 @@ def render_listing(request, *, root: Page) -> RenderedListing:
     sizes, colours = cached_facets(request, root, base)
     form = ProductFilterForm(request.GET or None, sizes=sizes, colours=colours)
     filters = form.filters()
-    products = sort_products(
-        filter_products(
-            base,
-            size=filters.get("size"),
-            colour=filters.get("colour"),
-            in_stock=filters.get("in_stock", False),
-            min_price=filters.get("min_price"),
-            max_price=filters.get("max_price"),
-        ),
-        filters.get("sort"),
-    )
+    products = sort_products(filter_products(base, filters), filters.get("sort"))
     page = Paginator(with_card_data(products), PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

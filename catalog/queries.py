@@ -4,6 +4,8 @@ whatever the number of products, variants or pictures."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from wagtail.images import get_image_model
@@ -23,32 +25,27 @@ def products_under(root: Page) -> QuerySet[ProductPage]:
     return ProductPage.objects.live().public().descendant_of(root)
 
 
-def filter_products(
-    products: QuerySet[ProductPage],
-    *,
-    size: list[str] | None = None,
-    colour: list[str] | None = None,
-    in_stock: bool = False,
-    min_price=None,
-    max_price=None,
-) -> QuerySet[ProductPage]:
+def filter_products(products: QuerySet[ProductPage], filters: Mapping) -> QuerySet[ProductPage]:
+    """The products that pass `filters`, as a listing's form or the API's query give them:
+    `size` and `colour` (lists of slugs), `in_stock`, `min_price` and `max_price`; other keys are
+    not filters and are left alone."""
     # Size, colour and stock must hold for one and the same variant: "M in stock" means an M
     # that is in stock, not an M and some other variant in stock.
     variant = Q()
-    if size:
-        variant &= Q(size__slug__in=size)
-    if colour:
-        variant &= Q(colour__slug__in=colour)
-    if in_stock:
+    if filters.get("size"):
+        variant &= Q(size__slug__in=filters["size"])
+    if filters.get("colour"):
+        variant &= Q(colour__slug__in=filters["colour"])
+    if filters.get("in_stock"):
         variant &= Q(stock__gt=0)
     if variant:
         products = products.filter(
             Exists(ProductVariant.objects.filter(variant, product=OuterRef("pk")))
         )
-    if min_price is not None:
-        products = products.filter(price__gte=min_price)
-    if max_price is not None:
-        products = products.filter(price__lte=max_price)
+    if filters.get("min_price") is not None:
+        products = products.filter(price__gte=filters["min_price"])
+    if filters.get("max_price") is not None:
+        products = products.filter(price__lte=filters["max_price"])
     return products
 
 
