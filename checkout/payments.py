@@ -72,17 +72,24 @@ def client() -> stripe.StripeClient:
     )
 
 
-def line_items(order) -> list[dict]:
-    """The order's lines as Stripe line items, priced from the order's snapshot. A discount is
-    spread over the lines to the cent; a line whose discounted total does not divide by its
-    quantity becomes two items (n at the base price, the rest a cent dearer), so Stripe's total
-    is exactly the order's."""
-    lines = list(order.lines.all())
-    discounted = spread_discount([line.line_total for line in lines], order.discount_total)
+@dataclass(frozen=True)
+class SoldLine:
+    """An order line as Stripe is told of it."""
+
+    name: str
+    sku: str
+    quantity: int
+    total: Decimal
+
+
+def stripe_line_items(lines: list[SoldLine], *, discount: Decimal, currency: str) -> list[dict]:
+    """Lines as Stripe line items. A discount is spread over the lines to the cent (none below
+    zero); a line whose discounted total does not divide by its quantity becomes two items (n
+    at the base price, the rest a cent dearer), so Stripe's total is exactly ours."""
+    discounted = spread_discount([line.total for line in lines], discount)
     items = []
     for line, total in zip(lines, discounted, strict=True):
-        name = f"{line.product_title} – {line.size}, {line.colour}"
-        minor = to_minor_units(total, order.currency)
+        minor = to_minor_units(total, currency)
         base, extra = divmod(minor, line.quantity)
         for quantity, unit in ((line.quantity - extra, base), (extra, base + 1)):
             if quantity:
@@ -90,13 +97,30 @@ def line_items(order) -> list[dict]:
                     {
                         "quantity": quantity,
                         "price_data": {
-                            "currency": order.currency,
+                            "currency": currency,
                             "unit_amount": unit,
-                            "product_data": {"name": name, "metadata": {"sku": line.sku}},
+                            "product_data": {"name": line.name, "metadata": {"sku": line.sku}},
                         },
                     }
                 )
     return items
+
+
+def line_items(order) -> list[dict]:
+    """The order's lines as Stripe line items, priced from the order's snapshot."""
+    return stripe_line_items(
+        [
+            SoldLine(
+                name=f"{line.product_title} – {line.size}, {line.colour}",
+                sku=line.sku,
+                quantity=line.quantity,
+                total=line.line_total,
+            )
+            for line in order.lines.all()
+        ],
+        discount=order.discount_total,
+        currency=order.currency,
+    )
 
 
 def create_checkout_session(order) -> CheckoutSession:

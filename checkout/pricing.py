@@ -4,13 +4,13 @@ a form or a client sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.money import format_money, quantize
+from catalog.money import CENT, format_money, quantize
 
 from .exceptions import CheckoutError, DiscountInvalid
 from .models import DiscountCode, Order, OrderStatus, ShippingSettings
@@ -107,18 +107,25 @@ def totals(*, subtotal: Decimal, discount: DiscountCode | None, shipping_code: s
 
 
 def spread_discount(line_totals: list[Decimal], discount: Decimal) -> list[Decimal]:
-    """Share a discount over lines in proportion to their totals, to the cent, so that the
-    discounted lines add up to exactly subtotal − discount (the last line takes the rounding)."""
+    """The line totals after a discount shared over them in proportion to their totals, to the
+    cent: they add up to exactly subtotal − discount, and none goes below zero.
+
+    Each line first takes its share rounded down to the cent; the cents left over go one each
+    to the lines whose shares lost most to the rounding, among those that can still take one
+    (the largest-remainder method). A discount larger than the subtotal takes it all."""
     subtotal = sum(line_totals, ZERO)
+    discount = min(discount, subtotal)
     if not discount or not subtotal:
         return list(line_totals)
-    shares, given = [], ZERO
-    for index, line_total in enumerate(line_totals):
-        share = (
-            discount - given
-            if index == len(line_totals) - 1
-            else quantize(discount * line_total / subtotal)
-        )
-        shares.append(line_total - share)
-        given += share
-    return shares
+    exact = [discount * total / subtotal for total in line_totals]
+    shares = [share.quantize(CENT, rounding=ROUND_DOWN) for share in exact]
+    left = int((discount - sum(shares, ZERO)) / CENT)
+    by_remainder = sorted(
+        range(len(line_totals)), key=lambda index: exact[index] - shares[index], reverse=True
+    )
+    while left:
+        for index in by_remainder:
+            if left and shares[index] + CENT <= line_totals[index]:
+                shares[index] += CENT
+                left -= 1
+    return [total - share for total, share in zip(line_totals, shares, strict=True)]

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Address
 from accounts.services import save_address as save_to_address_book
 from catalog.money import from_minor_units, to_minor_units
+from catalog.queries import is_public
 from catalog.stock import InsufficientStock, release, reserve
 from mail.outbox import send_mail
 
@@ -146,7 +147,7 @@ def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -
         except InsufficientStock as error:
             raise OutOfStock(out_of_stock_message(error)) from error
         for variant in variants.values():
-            if not variant.product.live:
+            if not (variant.product.live and is_public(variant.product)):
                 raise OutOfStock(
                     _("%(product)s is no longer sold.") % {"product": variant.product.title}
                 )
@@ -265,11 +266,28 @@ def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
 # Being paid -----------------------------------------------------------------------------------
 
 
-def fulfil(session_id: str) -> Order | None:
+def order_for_session(session_id: str) -> Order | None:
+    """Our order for a Stripe Checkout Session id, looked up here, without asking Stripe."""
+    if not session_id:
+        return None
+    return Order.objects.filter(stripe_session_id=session_id).first()
+
+
+def fulfil(session_id: str, *, order_number: str = "") -> Order | None:
     """The one way an order becomes paid, from the webhook and from the success page alike:
     ask Stripe about the session, check it was paid in full in our currency, then mark the
     order paid once, keep the reserved stock sold, empty the basket of what was bought and
-    queue the confirmation mail. Returns the order (paid or not yet), or None if it is not ours."""
+    queue the confirmation mail. Returns the order (paid or not yet), or None if it is not ours.
+
+    Stripe is asked only about a session that is one of our orders' (by its id, or by
+    `order_number`, which a webhook event carries, for an order whose session id was never
+    saved): a stranger's session id costs no call."""
+    ours = Q(stripe_session_id=session_id)
+    if order_number:
+        ours |= Q(number=order_number, stripe_session_id=None)
+    if not session_id or not Order.objects.filter(ours).exists():
+        logger.warning("Stripe session %s belongs to no order.", session_id)
+        return None
     session = payments.retrieve_session(session_id)
     with transaction.atomic():
         order = (
