@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -21,7 +22,7 @@ from catalog.models import ProductImage, ProductVariant
 from catalog.queries import is_public, purchasable_variants
 
 from .exceptions import BasketError
-from .models import Basket, BasketLine
+from .models import Basket, BasketLine, Order, OrderLine
 
 SESSION_KEY = "basket_id"
 COUNT_KEY = "basket_count"  # kept in the session for the header, which must cost no query
@@ -126,10 +127,22 @@ def contents_of(basket: Basket | None) -> BasketContents:
         .get_rendition_model()
         .objects.filter(filter_spec__in=rendition_prefetch("thumb"))
     )
+    # Pieces this basket's own unpaid order holds are the shopper's to check out again (doing
+    # so gives that order up first): they count as available, in the same query.
+    held = (
+        OrderLine.objects.filter(
+            order__in=Order.objects.awaiting_payment().filter(basket=OuterRef(OuterRef("basket"))),
+            variant=OuterRef("variant"),
+        )
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
     lines = list(
-        basket.lines.select_related(
-            "variant__product", "variant__size", "variant__colour"
-        ).prefetch_related(
+        basket.lines.annotate(held=Coalesce(Subquery(held), 0))
+        .select_related("variant__product", "variant__size", "variant__colour")
+        .prefetch_related(
             Prefetch(
                 "variant__product__gallery_images",
                 queryset=ProductImage.objects.order_by("sort_order", "pk")
@@ -155,7 +168,7 @@ def contents_of(basket: Basket | None) -> BasketContents:
                 available=(
                     variant.product.live
                     and is_public(variant.product)
-                    and variant.stock >= line.quantity
+                    and variant.stock + line.held >= line.quantity
                 ),
                 unit_price=unit_price,
                 line_total=unit_price * line.quantity,

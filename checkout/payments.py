@@ -25,8 +25,9 @@ from .pricing import spread_discount
 
 logger = logging.getLogger(__name__)
 
-SESSION_LIFETIME = timedelta(minutes=30)
-# Stripe counts 30 minutes from when it receives the request; a little slack keeps us above it.
+# Stripe keeps a Checkout Session open for 30 minutes at least, counted from when it receives
+# the request; a little slack keeps us above it.
+SHORTEST_SESSION = timedelta(minutes=30)
 LIFETIME_SLACK = timedelta(seconds=30)
 WEBHOOK_TOLERANCE = 300  # seconds: older signatures are refused as replays
 UNAVAILABLE = _(
@@ -126,7 +127,10 @@ def line_items(order) -> list[dict]:
 def create_checkout_session(order) -> CheckoutSession:
     """Start paying for `order`. The idempotency key is the order's, so a retried request can
     never open a second session (or take a second payment) for it."""
-    expires_at = timezone.now() + SESSION_LIFETIME + LIFETIME_SLACK
+    # Open as long as the order holds its stock (or Stripe's shortest session, if that is longer:
+    # the reconciliation closes it when the reservation ends).
+    earliest = timezone.now() + SHORTEST_SESSION
+    expires_at = max(order.expires_at or earliest, earliest) + LIFETIME_SLACK
     success = settings.SITE_URL + reverse("checkout:success") + "?session_id={CHECKOUT_SESSION_ID}"
     cancel = settings.SITE_URL + reverse("checkout:cancel") + f"?order={order.number}"
     params = {

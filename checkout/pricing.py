@@ -10,10 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import mailbox_of
 from catalog.money import CENT, format_money, quantize
 
 from .exceptions import CheckoutError, DiscountInvalid
-from .models import DiscountCode, Order, OrderStatus, ShippingSettings
+from .models import DiscountCode, Order, ShippingSettings
 
 ZERO = Decimal("0.00")
 STANDARD, EXPRESS = "standard", "express"
@@ -66,7 +67,7 @@ def check_discount(
     discount: DiscountCode, *, subtotal: Decimal, email: str = "", user=None
 ) -> None:
     """Raise DiscountInvalid with the reason if the code does not apply to this basket and
-    customer now. Uses count orders still pending or paid, not expired or cancelled ones."""
+    customer now. Uses count paid orders and unpaid ones within their reservation."""
     now = timezone.now()
     if discount.valid_from and now < discount.valid_from:
         raise DiscountInvalid(_("This code is not valid yet."))
@@ -77,13 +78,12 @@ def check_discount(
             _("This code needs a subtotal of at least %(minimum)s.")
             % {"minimum": format_money(discount.minimum_subtotal)}
         )
-    uses = Order.objects.filter(discount_code=discount).exclude(
-        status__in=[OrderStatus.CANCELLED, OrderStatus.EXPIRED]
-    )
+    uses = Order.objects.filter(discount_code=discount).using_codes()
     if discount.usage_limit is not None and uses.count() >= discount.usage_limit:
         raise DiscountInvalid(_("This code has been used up."))
     if discount.per_customer_limit is not None and (email or user):
-        mine = Q(email__iexact=email) if email else Q()
+        # Per mailbox, so that `ann+1@…` and `Ann@…` are the same customer as `ann@…`.
+        mine = Q(mailbox=mailbox_of(email)) if email else Q()
         if user is not None and user.is_authenticated:
             mine |= Q(user=user)
         if uses.filter(mine).count() >= discount.per_customer_limit:

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Address
+from accounts.models import Address, mailbox_of
 from accounts.services import save_address as save_to_address_book
 from catalog.money import from_minor_units, to_minor_units
 from catalog.queries import is_public
@@ -29,6 +29,7 @@ from mail.outbox import send_mail
 from . import payments
 from .basket import BasketContents
 from .exceptions import (
+    AlreadyPaid,
     BasketNeedsChanges,
     CheckoutError,
     DetailsInvalid,
@@ -36,6 +37,7 @@ from .exceptions import (
     OutOfStock,
     PaymentMismatch,
     PaymentUnavailable,
+    TooManyUnpaidOrders,
 )
 from .models import (
     Basket,
@@ -91,25 +93,70 @@ def check_out(
     details: CheckoutDetails,
     user=None,
     save_address: bool = False,
+    client_ip: str | None = None,
 ) -> StartedCheckout:
     """Checkout, for the HTML page and the API alike: the receipt's address, the basket as the
-    shopper saw it, the order, the address book when a signed-in shopper asks for it, then the
-    payment at Stripe.
+    shopper saw it, the limit of unpaid orders, the basket's earlier unpaid order given up
+    (its Stripe session closed, its stock back), the order, the address book when a signed-in
+    shopper asks for it, then the payment at Stripe.
 
     Raises DetailsInvalid (with the field to correct), EmptyBasket, OutOfStock (of which
-    BasketNeedsChanges), another CheckoutError, or PaymentUnavailable once the order is
-    cancelled again because Stripe could not be reached. Nothing is saved when it raises before
-    the payment."""
+    BasketNeedsChanges), TooManyUnpaidOrders, another CheckoutError, or PaymentUnavailable
+    (when Stripe cannot be reached to close the earlier session, or to open the new one, in
+    which case the new order is cancelled again). Nothing is saved when it raises before the
+    payment."""
     email = receipt_email(given=details.email, user=user)
     if not email:
         raise DetailsInvalid(_("An email address is needed for the receipt."), field="email")
     check_ready(contents)
+    check_unpaid_orders(user=user, email=email, client_ip=client_ip, basket=contents.basket)
+    give_up_earlier_orders(contents.basket)
     details = replace(details, email=email)
     with transaction.atomic():
-        order = place_order(basket=contents.basket, details=details, user=user)
+        order = place_order(basket=contents.basket, details=details, user=user, client_ip=client_ip)
         if save_address and signed_in(user):
             save_to_address_book(address=Address(**asdict(details.address)), user=user)
     return StartedCheckout(order=order, payment_url=start_payment(order))
+
+
+def check_unpaid_orders(*, user, email: str, client_ip: str | None, basket) -> None:
+    """Refuse a new order to whoever already holds MAX_UNPAID_ORDERS orders awaiting payment,
+    counted per account, per mailbox and per client address (this basket's own earlier order,
+    about to be given up, does not count)."""
+    same_customer = Q(mailbox=mailbox_of(email))
+    if signed_in(user):
+        same_customer |= Q(user=user)
+    if client_ip:
+        same_customer |= Q(client_ip=client_ip)
+    waiting = Order.objects.awaiting_payment().filter(same_customer)
+    if basket is not None:
+        waiting = waiting.exclude(basket=basket)
+    if waiting.count() >= settings.MAX_UNPAID_ORDERS:
+        raise TooManyUnpaidOrders(
+            _(
+                "You already have %(count)d orders waiting for payment. Please pay for one, or "
+                "wait until they are released (after %(minutes)d minutes), then try again."
+            )
+            % {"count": settings.MAX_UNPAID_ORDERS, "minutes": settings.ORDER_RESERVATION_MINUTES}
+        )
+
+
+def give_up_earlier_orders(basket: Basket | None) -> None:
+    """Checking out the same basket again replaces its earlier unpaid order: that order's Stripe
+    session is closed and its stock given back, so a basket never reserves twice. If the
+    earlier order turns out to be paid meanwhile, it is fulfilled and the shopper told."""
+    if basket is None:
+        return
+    for order in Order.objects.filter(basket=basket, status=S.PENDING_PAYMENT):
+        settled = cancel_unpaid(order.pk, note=_("Replaced by a new checkout of the basket."))
+        if settled is not None and settled.is_paid:
+            raise AlreadyPaid(
+                _(
+                    "Your earlier checkout of this basket has just been paid: order %(number)s. "
+                    "Its confirmation is on its way."
+                )
+                % {"number": settled.number}
+            )
 
 
 def signed_in(user) -> bool:
@@ -134,7 +181,9 @@ def check_ready(contents: BasketContents) -> None:
 # Placing an order ------------------------------------------------------------------------------
 
 
-def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -> Order:
+def place_order(
+    *, basket: Basket | None, details: CheckoutDetails, user=None, client_ip: str | None = None
+) -> Order:
     """Reserve the basket's stock and write the order, with every price read from the catalog
     now, in one transaction. Raises EmptyBasket, OutOfStock, DiscountInvalid or CheckoutError
     with a message for the shopper; nothing is saved then."""
@@ -188,6 +237,8 @@ def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -
             ship_country=address.country,
             ship_phone=address.phone,
             basket=basket,
+            client_ip=client_ip or None,
+            expires_at=timezone.now() + reservation_time(),
         )
         OrderLine.objects.bulk_create(
             OrderLine(
@@ -241,10 +292,13 @@ def start_payment(order: Order) -> str:
     except PaymentUnavailable:
         abandon(order.pk, to=S.CANCELLED, note="The payment could not be started.")
         raise
-    Order.objects.filter(pk=order.pk).update(
-        stripe_session_id=session.id, expires_at=session.expires_at
-    )
+    Order.objects.filter(pk=order.pk).update(stripe_session_id=session.id)
     return session.url
+
+
+def reservation_time() -> timedelta:
+    """How long an unpaid order holds its stock (ORDER_RESERVATION_MINUTES)."""
+    return timedelta(minutes=settings.ORDER_RESERVATION_MINUTES)
 
 
 def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
@@ -259,7 +313,8 @@ def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
                 {line.variant_id: line.quantity for line in order.lines.all() if line.variant_id}
             )
             order.stock_released = True
-        order.save(update_fields=["status", "stock_released", "updated_at"])
+        order.client_ip = None  # kept only while the order counts against the limit
+        order.save(update_fields=["status", "stock_released", "client_ip", "updated_at"])
     return order
 
 
@@ -323,12 +378,14 @@ def fulfil(session_id: str, *, order_number: str = "") -> Order | None:
         order.move_to(S.PAID, note=_("Paid through Stripe."))
         order.stripe_session_id = session.id
         order.stripe_payment_intent = session.payment_intent
+        order.client_ip = None  # kept only while the order counts against the limit
         order.save(
             update_fields=[
                 "status",
                 "paid_at",
                 "stripe_session_id",
                 "stripe_payment_intent",
+                "client_ip",
                 "updated_at",
             ]
         )
@@ -418,7 +475,7 @@ def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
     return order
 
 
-def cancel_unpaid(order_id: int, *, by=None) -> Order:
+def cancel_unpaid(order_id: int, *, by=None, note: str = "") -> Order:
     """Cancel an order that was not paid: close its Stripe session first, so it cannot be paid
     afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead."""
     order = Order.objects.get(pk=order_id)
@@ -430,7 +487,7 @@ def cancel_unpaid(order_id: int, *, by=None) -> Order:
         session = payments.expire_session(order.stripe_session_id)
         if session.payment_status == "paid":
             return fulfil(session.id)
-    return abandon(order.pk, to=S.CANCELLED, note=_("Cancelled by the shop."), by=by)
+    return abandon(order.pk, to=S.CANCELLED, note=note or _("Cancelled by the shop."), by=by)
 
 
 def refund(

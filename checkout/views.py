@@ -27,10 +27,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Address
+from accounts.ratelimit import client_ip
 
 from . import basket as baskets
 from . import payments, services, webhooks
 from .exceptions import (
+    AlreadyPaid,
     BasketError,
     BasketNeedsChanges,
     CheckoutError,
@@ -40,6 +42,7 @@ from .exceptions import (
     InvalidWebhook,
     OutOfStock,
     PaymentError,
+    TooManyUnpaidOrders,
 )
 from .forms import CheckoutForm
 from .models import Order, OrderLine
@@ -232,13 +235,20 @@ def checkout(request):
             details=form.details(),
             user=user,
             save_address=form.cleaned_data.get("save_address", False),
+            client_ip=client_ip(request),
         )
     except DetailsInvalid as error:
         form.add_error(error.field, error.message)
         return render(request, "checkout/checkout.html", context)
+    except AlreadyPaid as error:
+        messages.success(request, error.message)
+        return redirect("checkout:basket")
     except (EmptyBasket, OutOfStock) as error:
         messages.error(request, error.message)
         return redirect("checkout:basket")
+    except TooManyUnpaidOrders as error:
+        messages.error(request, error.message)
+        return render(request, "checkout/checkout.html", context, status=429)
     except PaymentError as error:
         messages.error(request, error.message)
         return render(request, "checkout/checkout.html", context, status=503)
