@@ -92,3 +92,8 @@ class TooManyUnpaidOrders(CheckoutError):
 
 class AlreadyPaid(CheckoutError):
     """The basket's earlier order was paid while the shopper checked out again."""
+
+
+class PaymentOnItsWay(CheckoutError):
+    """The shopper paid by bank transfer and the money has not arrived yet: the order can be
+    neither cancelled nor refunded now."""

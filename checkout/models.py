@@ -215,7 +215,12 @@ class Order(models.Model):
 
     @property
     def refundable_total(self) -> Decimal:
-        return self.total - self.refunded_total
+        """What may still be refunded: the total, less what was refunded or is on its way."""
+        pending = sum(
+            (r.amount for r in self.refunds.all() if r.status == Refund.Status.PENDING),
+            Decimal("0.00"),
+        )
+        return self.total - self.refunded_total - pending
 
     # What may be done to the order now: checkout.services refuses anything else by these same
     # answers, and the admin offers only what they allow.
@@ -310,15 +315,27 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    """Money going back to the shopper through Stripe. Only a refund that succeeded counts in
+    the order's `refunded_total`; a pending one holds its amount back from further refunds."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Cancelled")
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     stripe_refund_id = models.CharField(max_length=255, unique=True)
     amount = models.DecimalField(**MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUCCEEDED)
+    failure_reason = models.CharField(_("why it failed"), max_length=100, blank=True)
     reason = models.CharField(max_length=255, blank=True)
     restocked = models.BooleanField(default=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Refund {self.stripe_refund_id} of {self.amount} for {self.order}"

@@ -52,8 +52,23 @@ class CheckoutSession:
 @dataclass(frozen=True)
 class RefundResult:
     id: str
-    amount: int
-    status: str
+    amount: int  # in minor units
+    status: str  # pending, succeeded, failed, canceled (or requires_action)
+    payment_intent: str = ""
+    failure_reason: str = ""
+
+    @classmethod
+    def of(cls, refund) -> RefundResult:
+        """From the SDK's object or an event's plain dict."""
+        if isinstance(refund, stripe.StripeObject):
+            refund = refund.to_dict()
+        return cls(
+            id=refund["id"],
+            amount=refund["amount"],
+            status=refund.get("status") or "succeeded",
+            payment_intent=refund.get("payment_intent") or "",
+            failure_reason=refund.get("failure_reason") or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -205,7 +220,17 @@ def create_refund(
         ) from error
     except stripe.StripeError as error:
         raise PaymentUnavailable(UNAVAILABLE) from error
-    return RefundResult(id=refund.id, amount=refund.amount, status=refund.status)
+    return RefundResult.of(refund)
+
+
+def list_refunds(payment_intent: str) -> list[RefundResult]:
+    """Every refund of a payment, newest first. Since Stripe API version 2022-11-15 a charge (and
+    its `charge.refunded` event) no longer lists its refunds: this is how to learn of them."""
+    try:
+        page = client().v1.refunds.list(params={"payment_intent": payment_intent, "limit": 100})
+    except stripe.StripeError as error:
+        raise PaymentUnavailable(UNAVAILABLE) from error
+    return [RefundResult.of(refund) for refund in page.data]
 
 
 def verify_webhook(payload: bytes, signature: str | None) -> WebhookEvent:

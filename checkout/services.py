@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Address, mailbox_of
 from accounts.services import save_address as save_to_address_book
-from catalog.money import from_minor_units, to_minor_units
+from catalog.money import format_money, from_minor_units, to_minor_units
 from catalog.queries import is_public
 from catalog.stock import InsufficientStock, release, reserve
 from mail.outbox import send_mail
@@ -36,6 +36,7 @@ from .exceptions import (
     EmptyBasket,
     OutOfStock,
     PaymentMismatch,
+    PaymentOnItsWay,
     PaymentUnavailable,
     TooManyUnpaidOrders,
 )
@@ -148,7 +149,16 @@ def give_up_earlier_orders(basket: Basket | None) -> None:
     if basket is None:
         return
     for order in Order.objects.filter(basket=basket, status=S.PENDING_PAYMENT):
-        settled = cancel_unpaid(order.pk, note=_("Replaced by a new checkout of the basket."))
+        try:
+            settled = cancel_unpaid(order.pk, note=_("Replaced by a new checkout of the basket."))
+        except PaymentOnItsWay as error:
+            raise AlreadyPaid(
+                _(
+                    "Your earlier checkout of this basket (order %(number)s) is being paid by "
+                    "bank transfer. We will email you as soon as the money arrives."
+                )
+                % {"number": order.number}
+            ) from error
         if settled is not None and settled.is_paid:
             raise AlreadyPaid(
                 _(
@@ -431,32 +441,42 @@ def session_expired(session_id: str) -> Order | None:
 
 
 def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, int]:
-    """Beat: orders still awaiting payment after their session's expiry (a webhook was lost)
-    are settled by asking Stripe what happened."""
-    now = timezone.now()
-    outcome = {"paid": 0, "expired": 0, "waiting": 0}
-    overdue = Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lt=now - grace).exclude(
-        stripe_session_id=None
-    )
-    for order in overdue:
-        session = payments.retrieve_session(order.stripe_session_id)
-        if session.status == "open":
-            session = payments.expire_session(session.id)
-        if session.payment_status == "paid":
-            fulfil(session.id)
-            outcome["paid"] += 1
-        elif session.status == "expired":
-            session_expired(session.id)
-            outcome["expired"] += 1
-        else:  # complete but unpaid: a bank transfer still on its way
-            outcome["waiting"] += 1
-    never_started = Order.objects.filter(
-        status=S.PENDING_PAYMENT, stripe_session_id=None, created_at__lt=now - timedelta(hours=1)
-    )
-    for order in never_started:
-        abandon(order.pk, to=S.CANCELLED, note="The payment was never started.")
-        outcome["expired"] += 1
+    """Beat: settle unpaid orders past their reservation, whose webhook was lost. Orders that
+    never got a Stripe session go first (nothing to ask). Each order is settled on its own: one
+    that fails (Stripe unreachable, a session Stripe does not know) is logged, counted and
+    tried again next run, and the others are settled all the same."""
+    overdue = Order.objects.filter(
+        status=S.PENDING_PAYMENT, expires_at__lt=timezone.now() - grace
+    ).order_by("created_at")
+    outcome = {"paid": 0, "expired": 0, "waiting": 0, "failed": 0}
+    for order in [
+        *overdue.filter(stripe_session_id=None),
+        *overdue.exclude(stripe_session_id=None),
+    ]:
+        try:
+            outcome[settle_overdue(order)] += 1
+        except Exception:  # one order's trouble must not stop the others'
+            logger.exception("Could not settle order %s; the next run tries again.", order.number)
+            outcome["failed"] += 1
     return outcome
+
+
+def settle_overdue(order: Order) -> str:
+    """Settle one unpaid order past its time by what Stripe says: "paid", "expired", or
+    "waiting" (a bank transfer on its way)."""
+    if order.stripe_session_id is None:
+        abandon(order.pk, to=S.CANCELLED, note=_("The payment was never started."))
+        return "expired"
+    session = payments.retrieve_session(order.stripe_session_id)
+    if session.status == "open":
+        session = payments.expire_session(session.id)
+    if session.payment_status == "paid":
+        fulfil(session.id)
+        return "paid"
+    if session.status == "expired":
+        session_expired(session.id)
+        return "expired"
+    return "waiting"  # complete but unpaid: a bank transfer still on its way
 
 
 # After the sale ---------------------------------------------------------------------------------
@@ -477,7 +497,8 @@ def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
 
 def cancel_unpaid(order_id: int, *, by=None, note: str = "") -> Order:
     """Cancel an order that was not paid: close its Stripe session first, so it cannot be paid
-    afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead."""
+    afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead; if the
+    shopper paid by bank transfer and the money is on its way, it is refused (PaymentOnItsWay)."""
     order = Order.objects.get(pk=order_id)
     if not order.can_cancel:
         raise CheckoutError(
@@ -487,6 +508,14 @@ def cancel_unpaid(order_id: int, *, by=None, note: str = "") -> Order:
         session = payments.expire_session(order.stripe_session_id)
         if session.payment_status == "paid":
             return fulfil(session.id)
+        if session.status == "complete":
+            raise PaymentOnItsWay(
+                _(
+                    "The shopper has paid by bank transfer and the money is on its way: the "
+                    "order is cancelled by itself if the payment fails, and can be refunded "
+                    "once it arrives."
+                )
+            )
     return abandon(order.pk, to=S.CANCELLED, note=note or _("Cancelled by the shop."), by=by)
 
 
@@ -494,14 +523,20 @@ def refund(
     order_id: int, *, amount: Decimal, restock: dict[int, int] | None = None, key: str, by=None
 ) -> Refund:
     """Refund part or all of a paid order through Stripe, optionally putting pieces back in
-    stock. `key` makes a repeated submission a no-op at Stripe and here."""
+    stock. `key` makes a repeated submission a no-op at Stripe and here. The refund is recorded
+    with the status Stripe gives it: only a succeeded one counts as money back."""
     order = Order.objects.get(pk=order_id)
-    if not order.can_refund:
+    left = order.refundable_total
+    if order.status == S.REFUNDED or (order.is_paid and order.refunded_total and left <= 0):
+        raise CheckoutError(_("This order is refunded in full: there is nothing left to refund."))
+    if not order.is_paid:
         raise CheckoutError(_("Only a paid order can be refunded."))
-    if amount <= 0 or amount > order.refundable_total:
+    if left <= 0:
+        raise CheckoutError(_("Nothing was paid for this order, so there is nothing to refund."))
+    if amount <= 0 or amount > left:
         raise CheckoutError(
             _("The refund must be more than nothing and at most %(left)s.")
-            % {"left": order.refundable_total}
+            % {"left": format_money(left, order.currency)}
         )
     result = payments.create_refund(
         payment_intent=order.stripe_payment_intent,
@@ -510,37 +545,81 @@ def refund(
         key=f"refund-{order.number}-{key}",
         order_number=order.number,
     )
-    refund = record_refund(
-        order.pk, refund_id=result.id, amount=from_minor_units(result.amount, order.currency), by=by
-    )
-    if restock:
+    refund = record_refund(result, by=by)
+    if restock and refund is not None:
         restock_lines(refund.pk, restock)
     return refund
 
 
-def record_refund(order_id: int, *, refund_id: str, amount: Decimal, by=None) -> Refund:
-    """Record a refund once, however many times Stripe or the admin report it."""
+def record_refund(result: payments.RefundResult, *, by=None) -> Refund | None:
+    """Record a refund of one of our orders, or what became of it, once however many times
+    Stripe or the admin report it. A refund counts as money back (the order's refunded total,
+    its status and the shopper's mail) when it succeeds, and only then; a failed one is kept and
+    shown to staff. Never raises for an event Stripe repeats or sends out of order."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        existing = Refund.objects.filter(stripe_refund_id=refund_id).first()
-        if existing is not None:
-            return existing
-        refund = Refund.objects.create(
-            order=order, stripe_refund_id=refund_id, amount=amount, by=by
+        order = (
+            Order.objects.select_for_update()
+            .filter(stripe_payment_intent=result.payment_intent or "-")
+            .first()
         )
-        order.refunded_total += amount
-        order.move_to(
-            S.REFUNDED if order.refunded_total >= order.total else S.PARTIALLY_REFUNDED,
-            note=_("Refunded %(amount)s.") % {"amount": amount},
-            by=by,
+        if order is None:
+            logger.warning("Refund %s belongs to no order of ours.", result.id)
+            return None
+        refund, _created = Refund.objects.get_or_create(
+            stripe_refund_id=result.id,
+            defaults={
+                "order": order,
+                "amount": from_minor_units(result.amount, order.currency),
+                "status": Refund.Status.PENDING,
+                "by": by,
+            },
         )
-        order.save(update_fields=["refunded_total", "status", "updated_at"])
-        send_mail(
-            to=order.email,
-            template="orders/refunded",
-            context={**order_mail_context(order), "amount": amount},
-        )
+        settle_refund(order, refund, result)
     return refund
+
+
+def settle_refund(order: Order, refund: Refund, result: payments.RefundResult) -> None:
+    """Move a recorded refund to what Stripe now says, counting its money when it succeeds."""
+    status = result.status if result.status in Refund.Status.values else Refund.Status.PENDING
+    if status == refund.status:  # a repeat, or an event that says nothing new
+        return
+    was = refund.status
+    refund.status = status
+    refund.failure_reason = result.failure_reason
+    if status == Refund.Status.SUCCEEDED:
+        count_refund(order, refund)
+    elif status in (Refund.Status.FAILED, Refund.Status.CANCELED):
+        logger.error(
+            "Refund %s of order %s %s at Stripe (%s).",
+            refund.stripe_refund_id,
+            order.number,
+            status,
+            result.failure_reason or "no reason given",
+        )
+        if was == Refund.Status.SUCCEEDED:  # the money came back to us after all
+            order.refunded_total -= refund.amount
+            order.save(update_fields=["refunded_total", "updated_at"])
+        refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "failure_reason", "settled_at"])
+
+
+def count_refund(order: Order, refund: Refund) -> None:
+    """A refund succeeded: it is money back to the shopper, who is told."""
+    refund.status = Refund.Status.SUCCEEDED
+    refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "settled_at"])
+    order.refunded_total += refund.amount
+    status = S.REFUNDED if order.refunded_total >= order.total else S.PARTIALLY_REFUNDED
+    if status != order.status and order.can_move_to(status):
+        order.move_to(
+            status, note=_("Refunded %(amount)s.") % {"amount": refund.amount}, by=refund.by
+        )
+    order.save(update_fields=["refunded_total", "status", "updated_at"])
+    send_mail(
+        to=order.email,
+        template="orders/refunded",
+        context={**order_mail_context(order), "amount": refund.amount},
+    )
 
 
 def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
@@ -563,34 +642,21 @@ def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
         refund.save(update_fields=["restocked"])
 
 
+def refund_reported(refund: dict) -> None:
+    """Webhook (refund.created, refund.updated, refund.failed): a refund made here or in
+    Stripe's dashboard, or what became of it."""
+    record_refund(payments.RefundResult.of(refund))
+
+
 def charge_refunded(charge: dict) -> None:
-    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Record what is new."""
-    order = Order.objects.filter(stripe_payment_intent=charge.get("payment_intent") or "-").first()
-    if order is None:
+    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Its event does not list
+    the refunds (Stripe API versions since 2022-11-15), so they are asked for; only ours are."""
+    intent = charge.get("payment_intent") or ""
+    if not Order.objects.filter(stripe_payment_intent=intent or "-").exists():
+        logger.warning("Charge %s belongs to no order of ours.", charge.get("id"))
         return
-    for item in (charge.get("refunds") or {}).get("data", []):
-        if item.get("status") in (None, "succeeded", "pending"):
-            record_refund(
-                order.pk,
-                refund_id=item["id"],
-                amount=from_minor_units(item["amount"], order.currency),
-            )
-
-
-def refund_updated(refund: dict) -> None:
-    order = Order.objects.filter(stripe_payment_intent=refund.get("payment_intent") or "-").first()
-    if order is None:
-        return
-    if refund.get("status") == "succeeded":
-        record_refund(
-            order.pk,
-            refund_id=refund["id"],
-            amount=from_minor_units(refund["amount"], order.currency),
-        )
-    elif refund.get("status") in ("failed", "canceled"):
-        logger.error(
-            "Refund %s of order %s %s at Stripe.", refund["id"], order.number, refund["status"]
-        )
+    for result in payments.list_refunds(intent):
+        record_refund(result)
 
 
 # Accounts and orders ----------------------------------------------------------------------------

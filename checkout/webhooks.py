@@ -37,7 +37,9 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
     "checkout.session.async_payment_failed": on_async_payment_failed,
     "checkout.session.expired": on_session_expired,
     "charge.refunded": services.charge_refunded,
-    "refund.updated": services.refund_updated,
+    "refund.created": services.refund_reported,
+    "refund.updated": services.refund_reported,
+    "refund.failed": services.refund_reported,
 }
 
 

@@ -284,9 +284,8 @@ def test_reconciliation_settles_orders_whose_webhooks_were_lost(
 ):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from django.test import Client
+    from django.utils import timezone
 
     # Given two shoppers' orders past their time: one paid at Stripe (its webhook lost), one not
     fill_basket(client, dress, 1)
@@ -299,7 +298,7 @@ def test_reconciliation_settles_orders_whose_webhooks_were_lost(
     unpaid = Order.objects.exclude(pk=paid.pk).get()
     Order.objects.update(expires_at=timezone.now() - timedelta(minutes=10))
 
-    assert services.reconcile_pending() == {"paid": 1, "expired": 1, "waiting": 0}
+    assert services.reconcile_pending() == {"paid": 1, "expired": 1, "waiting": 0, "failed": 0}
 
     paid.refresh_from_db()
     unpaid.refresh_from_db()
@@ -307,7 +306,7 @@ def test_reconciliation_settles_orders_whose_webhooks_were_lost(
     assert standin_session(stripe_standin, unpaid.stripe_session_id)["status"] == "expired"
     dress.refresh_from_db()
     assert dress.stock == 2
-    assert services.reconcile_pending() == {"paid": 0, "expired": 0, "waiting": 0}
+    assert services.reconcile_pending() == {"paid": 0, "expired": 0, "waiting": 0, "failed": 0}
 
 
 def test_cancel_on_stripes_page_gives_the_stock_back(client, placed, stripe_standin, dress):
