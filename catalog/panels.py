@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, Panel
 
 from .permissions import MERCHANDISE_PERMISSION
+from .picker import picker
 
 
 class StockPanel(FieldPanel):
@@ -34,16 +35,11 @@ class VariantsSummaryPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             product = self.instance
-            context["variants"] = (
-                list(
-                    product.variants.select_related("size", "colour").order_by(
-                        "colour__sort_order", "size__sort_order"
-                    )
-                )
-                if product.pk
-                else []
-            )
-            context["grid_url"] = (
-                reverse("catalog_variant_grid", args=[product.pk]) if product.pk else ""
+            variants = list(product.variants.select_related("size", "colour")) if product.pk else []
+            sizes, rows = picker(variants)
+            context.update(
+                sizes=sizes,
+                rows=rows,
+                grid_url=reverse("catalog_variant_grid", args=[product.pk]) if product.pk else "",
             )
             return context
