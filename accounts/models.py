@@ -41,6 +41,15 @@ def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def mailbox_of(email: str) -> str:
+    """The mailbox an address reaches, for limits per person: `Ann+sale1@Example.com` and
+    `ann@example.com` land in one inbox, so they count as one customer."""
+    local, _, domain = normalize_email(email).rpartition("@")
+    if not local:
+        return normalize_email(email)
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -14,7 +14,7 @@ from accounts.validators import validate_phone
 from catalog.forms import SORT_CHOICES
 from catalog.images import FILTERS
 from catalog.models import CategoryPage, ProductPage, ProductVariant
-from checkout.basket import MAX_QUANTITY, QUANTITY_MESSAGES
+from checkout.basket import QUANTITY_MESSAGES, max_per_piece
 from checkout.models import Order, OrderLine, OrderStatusChange
 from checkout.pricing import EXPRESS, STANDARD
 
@@ -68,7 +68,7 @@ class VariantSerializer(serializers.ModelSerializer):
         fields = ["id", "sku", "size", "colour", "price", "in_stock", "max_quantity"]
 
     def get_max_quantity(self, variant) -> int:
-        return max(0, min(variant.stock, MAX_QUANTITY))
+        return max(0, min(variant.stock, max_per_piece()))
 
 
 class RenditionSetSerializer(serializers.Serializer):
@@ -240,19 +240,28 @@ class BasketSerializer(serializers.Serializer):
         return settings.STORE_CURRENCY
 
 
+class QuantityField(serializers.IntegerField):
+    """A basket quantity: at least 1, at most the basket's limit per piece as it is set now."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, error_messages=QUANTITY_ERRORS, **kwargs)
+
+    def to_internal_value(self, data):
+        quantity = super().to_internal_value(data)
+        if quantity > max_per_piece():
+            self.fail("max_value")
+        return quantity
+
+
 class AddLineSerializer(serializers.Serializer):
     variant = serializers.IntegerField(
         min_value=1, error_messages={"invalid": gettext_lazy("Please choose a size and colour.")}
     )
-    quantity = serializers.IntegerField(
-        default=1, min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS
-    )
+    quantity = QuantityField(default=1)
 
 
 class ChangeLineSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(
-        min_value=1, max_value=MAX_QUANTITY, error_messages=QUANTITY_ERRORS
-    )
+    quantity = QuantityField()
 
 
 # Checkout and orders ------------------------------------------------------------------------------

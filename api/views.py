@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from wagtail.images import get_image_model
 
+from accounts.ratelimit import client_ip
 from catalog import fragments
 from catalog.images import rendition_prefetch
 from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
@@ -27,11 +28,13 @@ from catalog.search import RankedProducts, in_rank_order
 from checkout import basket as baskets
 from checkout import services
 from checkout.exceptions import (
+    AlreadyPaid,
     BasketError,
     CheckoutError,
     DetailsInvalid,
     OutOfStock,
     PaymentError,
+    TooManyUnpaidOrders,
 )
 from checkout.models import Order, OrderLine
 
@@ -50,6 +53,10 @@ def not_found(request):
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The request conflicts with the current state.")
+
+
+class TooManyRequests(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
 
 
 class Unavailable(APIException):
@@ -250,11 +257,14 @@ class CheckoutView(APIView):
                 contents=baskets.contents_of(baskets.basket_for(request)),
                 details=details,
                 user=request.user,
+                client_ip=client_ip(request),
             )
         except DetailsInvalid as error:
             raise ValidationError({error.field: [error.message]}) from error
-        except OutOfStock as error:  # the basket needs changing
+        except (OutOfStock, AlreadyPaid) as error:  # the basket needs changing
             raise Conflict(error.message) from error
+        except TooManyUnpaidOrders as error:
+            raise TooManyRequests(error.message) from error
         except PaymentError as error:
             raise Unavailable(error.message) from error
         except CheckoutError as error:  # an empty basket among them

@@ -1,24 +1,41 @@
-"""The merchandiser's side of the Wagtail admin: sizes, colours and size guides as snippets, and
-a Stock view of every variant, searchable, filterable and exportable. `wagtail_hooks` registers
-them."""
+"""The merchandiser's side of the Wagtail admin: sizes, colours and size guides as snippets, a
+product's variant grid, and a Stock view of every variant, searchable, filterable and
+exportable. `wagtail_hooks` registers them."""
 
 from __future__ import annotations
 
 import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_forms import StockEditForm
-from .models import CategoryPage, Colour, MerchandisingSettings, ProductVariant, Size, SizeGuide
+from . import variants
+from .admin_forms import StockEditForm, VariantGridForm
+from .models import (
+    CategoryPage,
+    Colour,
+    MerchandisingSettings,
+    ProductPage,
+    ProductVariant,
+    Size,
+    SizeGuide,
+)
 from .money import format_money
 from .panels import StockPanel
+from .permissions import MERCHANDISE_PERMISSION
 from .stock import adjust_stock
 
 
@@ -91,7 +108,7 @@ class StockFilterSet(WagtailFilterSet):
 
 
 class StockPermissionPolicy(ModelPermissionPolicy):
-    """Variants are created and removed with their product, in the page editor."""
+    """Variants are created and removed on their product's grid, not here."""
 
     def user_has_permission(self, user, action):
         if action in ("add", "delete"):
@@ -114,8 +131,12 @@ class StockEditView(EditView):
 
     def save_instance(self):
         change = self.form.stock_change()
-        if change:
-            adjust_stock(variant_id=self.object.pk, change=change)
+        if change and adjust_stock(
+            variant_id=self.object.pk,
+            change=change,
+            key=self.form.cleaned_data["form_key"],
+            by=self.request.user,
+        ):
             self.object.refresh_from_db(fields=["stock"])
             log(instance=self.object, action="wagtail.edit", user=self.request.user)
         return self.object
@@ -154,3 +175,101 @@ class StockViewSet(ModelViewSet):
     index_view_class = StockIndexView
     edit_view_class = StockEditView
     edit_handler = ObjectList([StockPanel("stock")], base_form_class=StockEditForm)
+
+
+class VariantGridView(WagtailAdminTemplateMixin, TemplateView):
+    """A product's variants as a size x colour grid: tick the cells it is sold in, type their
+    stock (and a price of their own, if any); SKUs are suggested from the product's code.
+    More colours join the grid from the list below it (`?colour=<id>`, no JavaScript needed)."""
+
+    template_name = "catalog/admin/variant_grid.html"
+    header_icon = "tasks"
+
+    def dispatch(self, request, page_id: int):
+        self.product = get_object_or_404(ProductPage, pk=page_id)
+        permissions = self.product.permissions_for_user(request.user)
+        if not (request.user.has_perm(MERCHANDISE_PERMISSION) and permissions.can_edit()):
+            raise PermissionDenied
+        return super().dispatch(request, page_id)
+
+    def get_page_title(self):
+        return gettext("Sizes, colours and stock")
+
+    def get_page_subtitle(self):
+        return self.product.title
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.product.pk]),
+                "label": self.product.get_admin_display_title(),
+            },
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def extra_colours(self) -> list[int]:
+        """Colours asked to join the grid: `?colour=` links, then the form's `colours`."""
+        asked = self.request.GET.getlist("colour")
+        asked += self.request.POST.get("colours", "").split(",")
+        return sorted({int(value) for value in asked if value.strip().isdigit()})
+
+    def make_form(self, data=None) -> VariantGridForm:
+        code = variants.product_code(self.product)
+        return VariantGridForm(
+            data,
+            sizes=Size.objects.all(),
+            colours=variants.grid_colours(self.product, self.extra_colours()),
+            variants=self.product.variants.all(),
+            suggest_sku=lambda size, colour: variants.suggested_sku(code, size, colour),
+        )
+
+    def get(self, request, page_id: int):
+        return self.render_to_response(self.get_context_data(form=self.make_form()))
+
+    def post(self, request, page_id: int):
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                counts = variants.save_grid(
+                    self.product,
+                    form.cells(),
+                    by=request.user,
+                    key=form.cleaned_data["form_key"],
+                )
+            except variants.GridError as error:
+                for field, message in error.errors.items():
+                    form.add_error(None if field == "__all__" else field, message)
+            else:
+                messages.success(request, saved_message(counts))
+                return redirect("catalog_variant_grid", self.product.pk)
+        messages.error(
+            request, gettext("Nothing was saved: please correct the cells marked below.")
+        )
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        shown = {colour.pk for colour in form.colours}
+        context.update(
+            product=self.product,
+            more_colours=[c for c in Colour.objects.all() if c.pk not in shown],
+            extra_colours=self.extra_colours(),
+        )
+        return context
+
+
+def saved_message(counts: dict[str, int]) -> str:
+    parts = [
+        gettext("%(count)d added") % {"count": counts["added"]} if counts["added"] else "",
+        gettext("%(count)d changed") % {"count": counts["changed"]} if counts["changed"] else "",
+        gettext("%(count)d removed") % {"count": counts["removed"]} if counts["removed"] else "",
+        gettext("%(count)d stock changes") % {"count": counts["stock_moves"]}
+        if counts["stock_moves"]
+        else "",
+    ]
+    done = ", ".join(part for part in parts if part)
+    if not done:
+        return gettext("Nothing had changed; the variants are as they were.")
+    return gettext("Variants saved: %(done)s.") % {"done": done}

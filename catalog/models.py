@@ -1,9 +1,12 @@
 """The catalog as Wagtail pages: a shop index, nested categories and products.
 
-A product's variants (size x colour, SKU, stock, price override) are an inline of the product
-page, so they travel with its revisions. Stock is the exception: it changes with every sale, so a
-revision's copy of it is stale by the time the revision is published. `ProductVariant.save()`
-therefore never writes stock over an existing row; stock moves only through `catalog.stock`.
+A product's copy, pictures and price are page fields: drafted, previewed, scheduled and
+published like any page. Its variants (size x colour, SKU, stock, price override) are not: they
+are operational data, which sales change every minute, so they live beside the page rather than
+in its revisions, and merchandisers edit them on the product's variant grid
+(`catalog.admin_views.VariantGridView`). A preview, an autosave or the publishing of an old
+revision can never change them. Stock moves only through `catalog.stock`, which records every
+move a person makes (`StockMove`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -25,8 +29,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .admin_forms import ProductPageForm
-from .panels import StockPanel, VariantsPanel
+from .panels import VariantsSummaryPanel
 from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION
 
 
@@ -193,7 +196,6 @@ class ProductPage(Page):
         _("featured"), default=False, help_text=_("Featured products come first in picks.")
     )
 
-    base_form_class = ProductPageForm
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
@@ -209,12 +211,7 @@ class ProductPage(Page):
             heading=_("Pricing"),
             permission=MERCHANDISE_PERMISSION,
         ),
-        VariantsPanel(
-            "variants",
-            label=_("Variant"),
-            heading=_("Variants and stock"),
-            permission=MERCHANDISE_PERMISSION,
-        ),
+        VariantsSummaryPanel(heading=_("Sizes, colours and stock")),
     ]
     search_fields = [
         *Page.search_fields,
@@ -228,8 +225,6 @@ class ProductPage(Page):
 
     parent_page_types = ["catalog.CategoryPage"]
     subpage_types: list[str] = []
-    # A copy must not carry the original's SKUs (they are unique) or its stock.
-    exclude_fields_in_copy = ["variants"]
 
     class Meta:
         verbose_name = _("product")
@@ -290,7 +285,8 @@ class ProductImage(Orderable):
 
 
 class ProductVariant(Orderable):
-    product = ParentalKey(ProductPage, related_name="variants", on_delete=models.CASCADE)
+    # Not a ParentalKey: variants are not part of the page's revisions (see the module's doc).
+    product = models.ForeignKey(ProductPage, related_name="variants", on_delete=models.CASCADE)
     size = models.ForeignKey(
         Size, verbose_name=_("size"), on_delete=models.PROTECT, related_name="variants"
     )
@@ -312,14 +308,6 @@ class ProductVariant(Orderable):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Leave empty to sell at the product's price."),
     )
-
-    panels = [
-        FieldPanel("size"),
-        FieldPanel("colour"),
-        FieldPanel("sku"),
-        StockPanel("stock"),
-        FieldPanel("price"),
-    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("variant")
@@ -354,10 +342,49 @@ class ProductVariant(Orderable):
             and not kwargs.get("force_insert")
             and type(self).objects.filter(pk=self.pk).exists()
         ):
-            # Saved from a page revision (publish, revert): every field but stock.
+            # Stock moves only through catalog.stock, as a difference under a row lock: a save
+            # writes every field but stock, so it can never undo a sale made meanwhile.
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name != "stock"
             ]
         super().save(*args, **kwargs)
+
+
+class StockMove(models.Model):
+    """A change of stock that a person made (on the variant grid, the Stock view or by import),
+    for the record, and so that a form sent twice moves stock once: a move is recorded under
+    the key of the form that asked for it, once per variant."""
+
+    class Reason(models.TextChoices):
+        EDITED = "edited", _("Edited")
+        IMPORTED = "imported", _("Imported")
+
+    variant = models.ForeignKey(
+        ProductVariant, verbose_name=_("variant"), on_delete=models.CASCADE, related_name="moves"
+    )
+    change = models.IntegerField(_("change"))
+    stock_after = models.PositiveIntegerField(_("stock after"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    key = models.CharField(max_length=64, editable=False)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock move")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "variant"], name="catalog_stock_move_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant.sku}: {self.change:+d} ({self.get_reason_display()})"

@@ -2,52 +2,44 @@
 
 from __future__ import annotations
 
-from wagtail.admin.panels import FieldPanel, InlinePanel, Panel
+from django.urls import reverse
+from wagtail.admin.panels import FieldPanel, Panel
 
-from .admin_forms import VariantForm
+from .permissions import MERCHANDISE_PERMISSION
+from .picker import picker
 
 
 class StockPanel(FieldPanel):
-    """The `stock` field of a `StockEditForm`, with the stock it showed as a hidden input
-    beside it (no panel, label or heading of its own)."""
+    """The `stock` field of a `StockEditForm`, with the stock it showed and the form's key as
+    hidden inputs beside it (no panel, label or heading of their own)."""
 
     class BoundPanel(FieldPanel.BoundPanel):
         def get_editable_context_data(self):
             context = super().get_editable_context_data()
             context["rendered_field"] += self.form["stock_shown"].as_hidden()
+            context["rendered_field"] += self.form["form_key"].as_hidden()
             return context
 
 
-class VariantsPanel(InlinePanel):
-    """The variants inline, shown only to holders of `permission`, with the form that carries
-    the stock the merchandiser saw. (Wagtail's InlinePanel takes no permission of its own.)"""
+class VariantsSummaryPanel(Panel):
+    """The product's sizes, colours, SKUs and stock, read-only, with the way to its variant
+    grid. Variants are not part of the page's revisions, so the page editor does not edit them:
+    a preview or an autosave must never move stock."""
 
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def clone_kwargs(self):
-        return {**super().clone_kwargs(), "permission": self.permission}
-
-    def get_form_options(self):
-        options = super().get_form_options()
-        options["formsets"][self.relation_name]["form"] = VariantForm
-        return options
-
-    class BoundPanel(InlinePanel.BoundPanel):
-        def __init__(self, **kwargs):
-            form = kwargs.get("form")
-            self.withheld = form is not None and kwargs["panel"].relation_name not in form.formsets
-            if self.withheld:
-                # ProductPageForm took the formset away from this user: nothing to bind.
-                Panel.BoundPanel.__init__(self, **kwargs)
-                self.label = self.panel.label
-                return
-            super().__init__(**kwargs)
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "catalog/admin/variants_summary_panel.html"
 
         def is_shown(self):
-            return (
-                not self.withheld
-                and self.request.user.has_perm(self.panel.permission)
-                and super().is_shown()
+            return self.request.user.has_perm(MERCHANDISE_PERMISSION) and super().is_shown()
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            product = self.instance
+            variants = list(product.variants.select_related("size", "colour")) if product.pk else []
+            sizes, rows = picker(variants)
+            context.update(
+                sizes=sizes,
+                rows=rows,
+                grid_url=reverse("catalog_variant_grid", args=[product.pk]) if product.pk else "",
             )
+            return context

@@ -14,30 +14,9 @@ from storefront.shell import shell_for
 
 from . import fragments
 from .images import largest_jpeg
-from .models import Colour, ProductPage, ProductVariant, Size
+from .models import ProductPage
+from .picker import picker
 from .queries import gallery_of, variants_of
-
-
-@dataclass(frozen=True)
-class PickerRow:
-    colour: Colour
-    cells: list[ProductVariant | None]  # one per size; None where the product has no such variant
-
-
-def picker(variants: list[ProductVariant]) -> tuple[list[Size], list[PickerRow]]:
-    """A grid of the product's variants: a row per colour, a column per size."""
-
-    def order(item):
-        return (item.sort_order, item.name)
-
-    sizes = sorted({v.size_id: v.size for v in variants}.values(), key=order)
-    colours = sorted({v.colour_id: v.colour for v in variants}.values(), key=order)
-    by_key = {(v.size_id, v.colour_id): v for v in variants}
-    rows = [
-        PickerRow(colour=colour, cells=[by_key.get((size.pk, colour.pk)) for size in sizes])
-        for colour in colours
-    ]
-    return sizes, rows
 
 
 def structured_data(product: ProductPage, variants, gallery, *, url: str, brand: str) -> str:

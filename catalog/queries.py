@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
+from . import fragments
 from .images import rendition_prefetch
 from .models import Colour, ProductImage, ProductPage, ProductVariant, Size
 
@@ -136,3 +137,25 @@ def variants_of(product: ProductPage) -> list[ProductVariant]:
         # The variant's product is this page; spare a query per variant for unit_price.
         variant.product = product
     return variants
+
+
+def private_paths() -> tuple[str, ...]:
+    """The tree paths of pages under a view restriction (password, sign-in or groups), from
+    the cache until the catalog changes: nothing below them is shown or sold to shoppers."""
+    return fragments.cached(
+        fragments.fragment_key("private-paths", None),
+        lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
+    )
+
+
+def is_public(page: Page) -> bool:
+    """Whether `page` is outside every view restriction (no query once the paths are cached)."""
+    return not any(page.path.startswith(path) for path in private_paths())
+
+
+def purchasable_variants() -> QuerySet[ProductVariant]:
+    """Variants that may be put in a basket and bought: of live products outside any view
+    restriction."""
+    return ProductVariant.objects.filter(
+        product__in=ProductPage.objects.live().public().values("pk")
+    )

@@ -10,7 +10,7 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import versions
@@ -28,8 +28,9 @@ def catalog_changed(**kwargs) -> None:
 page_published.connect(catalog_changed, dispatch_uid="catalog-version-published")
 page_unpublished.connect(catalog_changed, dispatch_uid="catalog-version-unpublished")
 post_page_move.connect(catalog_changed, dispatch_uid="catalog-version-moved")
-# Fragments name sizes and colours, and product pages show their size guide.
-for model in (Size, Colour, SizeGuide):
+# Fragments name sizes and colours, and product pages show their size guide; a view
+# restriction takes pages out of listings, search and the basket.
+for model in (Size, Colour, SizeGuide, PageViewRestriction):
     post_save.connect(
         catalog_changed,
         sender=model,

@@ -2,17 +2,18 @@
 
 `stock` is what is left to sell: a checkout reserves pieces by taking them off (under row locks,
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
-back. After any move commits, cached catalog output is made afresh (`versions.stock_changed`)."""
+back. Staff change it by difference (`adjust_stock`), each change recorded once as a `StockMove`.
+After any move commits, cached catalog output is made afresh (`versions.stock_changed`)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
 
-from .models import ProductVariant
+from .models import ProductVariant, StockMove
 from .versions import stock_changed
 
 
@@ -22,11 +23,40 @@ class InsufficientStock(Exception):
         super().__init__(f"{getattr(variant, 'sku', 'unknown variant')}: {wanted} wanted")
 
 
-def adjust_stock(*, variant_id: int, change: int) -> None:
-    """Add `change` pieces (negative to take away) in one UPDATE, so a concurrent sale is never
-    overwritten; stock stops at zero rather than going below it."""
-    ProductVariant.objects.filter(pk=variant_id).update(stock=Greatest(F("stock") + change, 0))
-    stock_changed()
+def adjust_stock(
+    *,
+    variant_id: int,
+    change: int,
+    key: str = "",
+    by=None,
+    reason: str = StockMove.Reason.EDITED,
+    note: str = "",
+) -> StockMove | None:
+    """A person's change to a variant's stock: add `change` pieces (negative to take away) to
+    what is there now, so a sale made while they looked is never overwritten; stock stops at
+    zero rather than going below it.
+
+    The move is recorded under `key`, the form's (or the import's) own: asked again with the
+    same key, nothing moves and None is returned. Otherwise returns the recorded move."""
+    with transaction.atomic():
+        # The row lock makes a second request with the same key wait, then find the move.
+        variant = ProductVariant.objects.select_for_update().get(pk=variant_id)
+        key = key or uuid.uuid4().hex
+        if StockMove.objects.filter(key=key, variant=variant).exists():
+            return None
+        after = max(variant.stock + change, 0)
+        ProductVariant.objects.filter(pk=variant.pk).update(stock=after)
+        move = StockMove.objects.create(
+            variant=variant,
+            change=after - variant.stock,
+            stock_after=after,
+            reason=reason,
+            key=key,
+            by=by,
+            note=note[:255],
+        )
+        stock_changed()
+    return move
 
 
 def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:

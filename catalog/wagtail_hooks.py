@@ -1,16 +1,19 @@
-"""The catalog's place in the Wagtail admin: its snippets, the Stock view, and the rule that
-only merchandisers create products. The views themselves live in `admin_views`."""
+"""The catalog's place in the Wagtail admin: its snippets, the Stock view, each product's variant
+grid, and the rule that only merchandisers create products. The views themselves live in
+`admin_views`."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet
+from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
 from .models import ProductPage, ProductVariant
 from .permissions import MERCHANDISE_PERMISSION
 
@@ -32,4 +35,47 @@ def only_merchandisers_create_products(request, parent_page, page_class):
             _("Only merchandisers can create products: a product needs a price and variants."),
         )
         return redirect("wagtailadmin_explore", parent_page.pk)
+    return None
+
+
+@hooks.register("register_admin_urls")
+def register_variant_grid_url():
+    return [
+        path(
+            "catalog/products/<int:page_id>/variants/",
+            VariantGridView.as_view(),
+            name="catalog_variant_grid",
+        )
+    ]
+
+
+class VariantGridButton(PageMenuItem):
+    label = _("Sizes, colours and stock")
+    icon_name = "tasks"
+    url_name = "catalog_variant_grid"
+
+    def is_shown(self, user):
+        return (
+            isinstance(self.page.specific_deferred, ProductPage)
+            and user.has_perm(MERCHANDISE_PERMISSION)
+            and self.page.permissions_for_user(user).can_edit()
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def variant_grid_header_button(page, user, view_name, next_url=None):
+    yield VariantGridButton(page=page, priority=12)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def variant_grid_listing_button(page, user, next_url=None):
+    yield VariantGridButton(page=page, priority=3)
+
+
+@hooks.register("after_create_page")
+def go_on_to_the_variant_grid(request, page):
+    # A new product is sold in nothing yet: its sizes and colours come next.
+    if isinstance(page, ProductPage) and request.user.has_perm(MERCHANDISE_PERMISSION):
+        messages.info(request, _("Now tick the sizes and colours it is sold in, with their stock."))
+        return redirect("catalog_variant_grid", page.pk)
     return None

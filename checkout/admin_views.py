@@ -22,7 +22,7 @@ from catalog.money import format_money
 from . import services
 from .exceptions import CheckoutError
 from .forms import RefundForm
-from .models import DiscountCode, Order
+from .models import DiscountCode, Order, Refund
 from .permissions import CHANGE_ORDER
 
 
@@ -134,7 +134,7 @@ def refund(request, pk: int):
         if quantity > 0:
             restock[line.pk] = quantity
     try:
-        services.refund(
+        made = services.refund(
             order.pk,
             amount=form.cleaned_data["amount"],
             restock=restock,
@@ -144,14 +144,25 @@ def refund(request, pk: int):
     except (CheckoutError, InvalidOperation) as error:
         messages.error(request, getattr(error, "message", str(error)))
     else:
-        messages.success(
-            request,
-            _("Refunded %(amount)s of order %(number)s.")
-            % {
-                "amount": format_money(form.cleaned_data["amount"], order.currency),
-                "number": order.number,
-            },
-        )
+        figures = {
+            "amount": format_money(form.cleaned_data["amount"], order.currency),
+            "number": order.number,
+        }
+        if made.status == Refund.Status.SUCCEEDED:
+            messages.success(request, _("Refunded %(amount)s of order %(number)s.") % figures)
+        elif made.status == Refund.Status.PENDING:
+            messages.warning(
+                request,
+                _(
+                    "The refund of %(amount)s of order %(number)s is pending at the shopper's "
+                    "bank; it counts once Stripe says it succeeded."
+                )
+                % figures,
+            )
+        else:
+            messages.error(
+                request, _("Stripe could not refund %(amount)s of order %(number)s.") % figures
+            )
     return back_to_order(order)
 
 

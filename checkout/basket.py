@@ -1,14 +1,17 @@
 """The basket: an anonymous shopper's lives by a key in their session, a signed-in shopper's is
 theirs, and the two merge when the shopper signs in. Quantities are whole numbers from 1 to the
-stock left; anything else is refused with a sentence that says why."""
+stock left and the basket's limit per piece; anything else is refused with a sentence that says
+why. Only pieces of live products outside any view restriction can be added or bought."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -16,20 +19,30 @@ from wagtail.images import get_image_model
 
 from catalog.images import rendition_prefetch
 from catalog.models import ProductImage, ProductVariant
+from catalog.queries import is_public, purchasable_variants
 
 from .exceptions import BasketError
-from .models import Basket, BasketLine
+from .models import Basket, BasketLine, Order, OrderLine
 
 SESSION_KEY = "basket_id"
 COUNT_KEY = "basket_count"  # kept in the session for the header, which must cost no query
-MAX_QUANTITY = 99
+
+
+def max_per_piece() -> int:
+    """How many of one size and colour a basket may hold (BASKET_MAX_PER_VARIANT): more than a
+    shopper buys, too few to hoard a size."""
+    return settings.BASKET_MAX_PER_VARIANT
+
+
 # What a quantity that cannot be used is told, on the pages and by the API (whose serializers
 # use these as their error messages).
 QUANTITY_MESSAGES = {
     "invalid": gettext_lazy("Please enter the quantity as a whole number, such as 1 or 2."),
     "min_value": gettext_lazy("The quantity must be at least 1. To take a piece out, remove it."),
     "max_value": lazy(
-        lambda: _("You can order at most %(max)d of a piece at a time.") % {"max": MAX_QUANTITY},
+        lambda: (
+            _("You can have at most %(max)d of a piece in your basket.") % {"max": max_per_piece()}
+        ),
         str,
     )(),
 }
@@ -114,10 +127,22 @@ def contents_of(basket: Basket | None) -> BasketContents:
         .get_rendition_model()
         .objects.filter(filter_spec__in=rendition_prefetch("thumb"))
     )
+    # Pieces this basket's own unpaid order holds are the shopper's to check out again (doing
+    # so gives that order up first): they count as available, in the same query.
+    held = (
+        OrderLine.objects.filter(
+            order__in=Order.objects.awaiting_payment().filter(basket=OuterRef(OuterRef("basket"))),
+            variant=OuterRef("variant"),
+        )
+        .order_by()
+        .values("variant")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
     lines = list(
-        basket.lines.select_related(
-            "variant__product", "variant__size", "variant__colour"
-        ).prefetch_related(
+        basket.lines.annotate(held=Coalesce(Subquery(held), 0))
+        .select_related("variant__product", "variant__size", "variant__colour")
+        .prefetch_related(
             Prefetch(
                 "variant__product__gallery_images",
                 queryset=ProductImage.objects.order_by("sort_order", "pk")
@@ -140,7 +165,11 @@ def contents_of(basket: Basket | None) -> BasketContents:
             Line(
                 line=line,
                 variant=variant,
-                available=variant.product.live and variant.stock >= line.quantity,
+                available=(
+                    variant.product.live
+                    and is_public(variant.product)
+                    and variant.stock + line.held >= line.quantity
+                ),
                 unit_price=unit_price,
                 line_total=unit_price * line.quantity,
                 image=images[0] if images else None,
@@ -159,9 +188,13 @@ def parse_quantity(raw) -> int:
         raise BasketError(QUANTITY_MESSAGES["invalid"]) from None
     if quantity < 1:
         raise BasketError(QUANTITY_MESSAGES["min_value"])
-    if quantity > MAX_QUANTITY:
-        raise BasketError(QUANTITY_MESSAGES["max_value"])
+    check_limit(quantity)
     return quantity
+
+
+def check_limit(quantity: int) -> None:
+    if quantity > max_per_piece():
+        raise BasketError(QUANTITY_MESSAGES["max_value"])
 
 
 def find_variant(raw) -> ProductVariant:
@@ -170,10 +203,8 @@ def find_variant(raw) -> ProductVariant:
     except (TypeError, ValueError):
         raise BasketError(_("Please choose a size and colour."), field="variant") from None
     variant = (
-        ProductVariant.objects.select_related("product", "size", "colour")
-        .filter(pk=variant_id, product__live=True)
-        .first()
-    )
+        purchasable_variants().select_related("product", "size", "colour").filter(pk=variant_id)
+    ).first()
     if variant is None:
         raise BasketError(
             _("That size and colour is no longer available. Please choose another."),
@@ -211,11 +242,15 @@ def check_stock(variant: ProductVariant, quantity: int) -> None:
 
 @transaction.atomic
 def add(basket: Basket, *, variant_id, quantity) -> BasketLine:
-    """Add pieces of a variant; a line already in the basket grows, within the stock left."""
+    """Add pieces of a variant; a line already in the basket grows, within the stock left and
+    the basket's limit per piece. Two adds to one basket at once (a double click) queue on the
+    basket's row, so the second finds the first's line and adds to it."""
     variant = find_variant(variant_id)
     quantity = parse_quantity(quantity)
-    line = BasketLine.objects.select_for_update().filter(basket=basket, variant=variant).first()
+    Basket.objects.select_for_update().filter(pk=basket.pk).first()
+    line = BasketLine.objects.filter(basket=basket, variant=variant).first()
     wanted = quantity + (line.quantity if line else 0)
+    check_limit(wanted)
     check_stock(variant, wanted)
     if line is None:
         line = BasketLine.objects.create(basket=basket, variant=variant, quantity=wanted)
@@ -265,7 +300,7 @@ def merge(source: Basket, into: Basket) -> None:
     for line in source.lines.select_related("variant"):
         target = existing.get(line.variant_id)
         wanted = line.quantity + (target.quantity if target else 0)
-        quantity = max(1, min(wanted, line.variant.stock, MAX_QUANTITY))
+        quantity = max(1, min(wanted, line.variant.stock, max_per_piece()))
         if target is None:
             BasketLine.objects.create(basket=into, variant=line.variant, quantity=quantity)
         else:

@@ -84,3 +84,16 @@ class PaymentMismatch(PaymentError):
 
 class InvalidWebhook(PaymentError):
     """A webhook whose signature is missing, wrong or too old."""
+
+
+class TooManyUnpaidOrders(CheckoutError):
+    """The customer already holds as many unpaid orders as one may (MAX_UNPAID_ORDERS)."""
+
+
+class AlreadyPaid(CheckoutError):
+    """The basket's earlier order was paid while the shopper checked out again."""
+
+
+class PaymentOnItsWay(CheckoutError):
+    """The shopper paid by bank transfer and the money has not arrived yet: the order can be
+    neither cancelled nor refunded now."""

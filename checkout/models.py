@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from accounts.models import COUNTRIES
+from accounts.models import COUNTRIES, mailbox_of
 
 from .exceptions import IllegalTransition
 
@@ -99,6 +99,22 @@ def new_order_number() -> str:
     return "DS-" + "".join(secrets.choice(alphabet) for _ in range(8))
 
 
+class OrderQuerySet(models.QuerySet):
+    def awaiting_payment(self) -> OrderQuerySet:
+        """Unpaid orders still within their reservation: they hold stock (and a discount's use)
+        until they are paid, cancelled or past their time."""
+        return self.filter(status=S.PENDING_PAYMENT).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
+    def using_codes(self) -> OrderQuerySet:
+        """Orders that use up their discount code: paid ones, and unpaid ones still within
+        their reservation (not cancelled, expired or left unpaid past their time)."""
+        return self.exclude(status__in=[S.CANCELLED, S.EXPIRED]).exclude(
+            status=S.PENDING_PAYMENT, expires_at__lte=timezone.now()
+        )
+
+
 class Order(models.Model):
     number = models.CharField(
         _("number"), max_length=16, unique=True, default=new_order_number, editable=False
@@ -111,6 +127,10 @@ class Order(models.Model):
         related_name="orders",
     )
     email = models.EmailField(_("email"))
+    # The mailbox the address reaches (accounts.models.mailbox_of), for limits per customer.
+    mailbox = models.CharField(max_length=254, editable=False, db_index=True, default="")
+    # Kept while the order awaits payment, for the limit of unpaid orders per client address.
+    client_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus, default=S.PENDING_PAYMENT
     )
@@ -150,6 +170,8 @@ class Order(models.Model):
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("order")
         ordering = ["-created_at"]
@@ -160,6 +182,12 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        self.mailbox = mailbox_of(self.email)
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mailbox"}
+        super().save(*args, **kwargs)
 
     def move_to(self, status: str, *, note: str = "", by=None) -> OrderStatusChange:
         """The one way an order's status changes: legal moves only, each one recorded. Call it
@@ -187,7 +215,12 @@ class Order(models.Model):
 
     @property
     def refundable_total(self) -> Decimal:
-        return self.total - self.refunded_total
+        """What may still be refunded: the total, less what was refunded or is on its way."""
+        pending = sum(
+            (r.amount for r in self.refunds.all() if r.status == Refund.Status.PENDING),
+            Decimal("0.00"),
+        )
+        return self.total - self.refunded_total - pending
 
     # What may be done to the order now: checkout.services refuses anything else by these same
     # answers, and the admin offers only what they allow.
@@ -282,15 +315,27 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    """Money going back to the shopper through Stripe. Only a refund that succeeded counts in
+    the order's `refunded_total`; a pending one holds its amount back from further refunds."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELED = "canceled", _("Cancelled")
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     stripe_refund_id = models.CharField(max_length=255, unique=True)
     amount = models.DecimalField(**MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUCCEEDED)
+    failure_reason = models.CharField(_("why it failed"), max_length=100, blank=True)
     reason = models.CharField(max_length=255, blank=True)
     restocked = models.BooleanField(default=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Refund {self.stripe_refund_id} of {self.amount} for {self.order}"

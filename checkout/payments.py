@@ -25,8 +25,9 @@ from .pricing import spread_discount
 
 logger = logging.getLogger(__name__)
 
-SESSION_LIFETIME = timedelta(minutes=30)
-# Stripe counts 30 minutes from when it receives the request; a little slack keeps us above it.
+# Stripe keeps a Checkout Session open for 30 minutes at least, counted from when it receives
+# the request; a little slack keeps us above it.
+SHORTEST_SESSION = timedelta(minutes=30)
 LIFETIME_SLACK = timedelta(seconds=30)
 WEBHOOK_TOLERANCE = 300  # seconds: older signatures are refused as replays
 UNAVAILABLE = _(
@@ -51,8 +52,23 @@ class CheckoutSession:
 @dataclass(frozen=True)
 class RefundResult:
     id: str
-    amount: int
-    status: str
+    amount: int  # in minor units
+    status: str  # pending, succeeded, failed, canceled (or requires_action)
+    payment_intent: str = ""
+    failure_reason: str = ""
+
+    @classmethod
+    def of(cls, refund) -> RefundResult:
+        """From the SDK's object or an event's plain dict."""
+        if isinstance(refund, stripe.StripeObject):
+            refund = refund.to_dict()
+        return cls(
+            id=refund["id"],
+            amount=refund["amount"],
+            status=refund.get("status") or "succeeded",
+            payment_intent=refund.get("payment_intent") or "",
+            failure_reason=refund.get("failure_reason") or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -72,17 +88,24 @@ def client() -> stripe.StripeClient:
     )
 
 
-def line_items(order) -> list[dict]:
-    """The order's lines as Stripe line items, priced from the order's snapshot. A discount is
-    spread over the lines to the cent; a line whose discounted total does not divide by its
-    quantity becomes two items (n at the base price, the rest a cent dearer), so Stripe's total
-    is exactly the order's."""
-    lines = list(order.lines.all())
-    discounted = spread_discount([line.line_total for line in lines], order.discount_total)
+@dataclass(frozen=True)
+class SoldLine:
+    """An order line as Stripe is told of it."""
+
+    name: str
+    sku: str
+    quantity: int
+    total: Decimal
+
+
+def stripe_line_items(lines: list[SoldLine], *, discount: Decimal, currency: str) -> list[dict]:
+    """Lines as Stripe line items. A discount is spread over the lines to the cent (none below
+    zero); a line whose discounted total does not divide by its quantity becomes two items (n
+    at the base price, the rest a cent dearer), so Stripe's total is exactly ours."""
+    discounted = spread_discount([line.total for line in lines], discount)
     items = []
     for line, total in zip(lines, discounted, strict=True):
-        name = f"{line.product_title} – {line.size}, {line.colour}"
-        minor = to_minor_units(total, order.currency)
+        minor = to_minor_units(total, currency)
         base, extra = divmod(minor, line.quantity)
         for quantity, unit in ((line.quantity - extra, base), (extra, base + 1)):
             if quantity:
@@ -90,19 +113,39 @@ def line_items(order) -> list[dict]:
                     {
                         "quantity": quantity,
                         "price_data": {
-                            "currency": order.currency,
+                            "currency": currency,
                             "unit_amount": unit,
-                            "product_data": {"name": name, "metadata": {"sku": line.sku}},
+                            "product_data": {"name": line.name, "metadata": {"sku": line.sku}},
                         },
                     }
                 )
     return items
 
 
+def line_items(order) -> list[dict]:
+    """The order's lines as Stripe line items, priced from the order's snapshot."""
+    return stripe_line_items(
+        [
+            SoldLine(
+                name=f"{line.product_title} – {line.size}, {line.colour}",
+                sku=line.sku,
+                quantity=line.quantity,
+                total=line.line_total,
+            )
+            for line in order.lines.all()
+        ],
+        discount=order.discount_total,
+        currency=order.currency,
+    )
+
+
 def create_checkout_session(order) -> CheckoutSession:
     """Start paying for `order`. The idempotency key is the order's, so a retried request can
     never open a second session (or take a second payment) for it."""
-    expires_at = timezone.now() + SESSION_LIFETIME + LIFETIME_SLACK
+    # Open as long as the order holds its stock (or Stripe's shortest session, if that is longer:
+    # the reconciliation closes it when the reservation ends).
+    earliest = timezone.now() + SHORTEST_SESSION
+    expires_at = max(order.expires_at or earliest, earliest) + LIFETIME_SLACK
     success = settings.SITE_URL + reverse("checkout:success") + "?session_id={CHECKOUT_SESSION_ID}"
     cancel = settings.SITE_URL + reverse("checkout:cancel") + f"?order={order.number}"
     params = {
@@ -177,7 +220,17 @@ def create_refund(
         ) from error
     except stripe.StripeError as error:
         raise PaymentUnavailable(UNAVAILABLE) from error
-    return RefundResult(id=refund.id, amount=refund.amount, status=refund.status)
+    return RefundResult.of(refund)
+
+
+def list_refunds(payment_intent: str) -> list[RefundResult]:
+    """Every refund of a payment, newest first. Since Stripe API version 2022-11-15 a charge (and
+    its `charge.refunded` event) no longer lists its refunds: this is how to learn of them."""
+    try:
+        page = client().v1.refunds.list(params={"payment_intent": payment_intent, "limit": 100})
+    except stripe.StripeError as error:
+        raise PaymentUnavailable(UNAVAILABLE) from error
+    return [RefundResult.of(refund) for refund in page.data]
 
 
 def verify_webhook(payload: bytes, signature: str | None) -> WebhookEvent:

@@ -4,16 +4,17 @@ a form or a client sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.money import format_money, quantize
+from accounts.models import mailbox_of
+from catalog.money import CENT, format_money, quantize
 
 from .exceptions import CheckoutError, DiscountInvalid
-from .models import DiscountCode, Order, OrderStatus, ShippingSettings
+from .models import DiscountCode, Order, ShippingSettings
 
 ZERO = Decimal("0.00")
 STANDARD, EXPRESS = "standard", "express"
@@ -66,7 +67,7 @@ def check_discount(
     discount: DiscountCode, *, subtotal: Decimal, email: str = "", user=None
 ) -> None:
     """Raise DiscountInvalid with the reason if the code does not apply to this basket and
-    customer now. Uses count orders still pending or paid, not expired or cancelled ones."""
+    customer now. Uses count paid orders and unpaid ones within their reservation."""
     now = timezone.now()
     if discount.valid_from and now < discount.valid_from:
         raise DiscountInvalid(_("This code is not valid yet."))
@@ -77,13 +78,12 @@ def check_discount(
             _("This code needs a subtotal of at least %(minimum)s.")
             % {"minimum": format_money(discount.minimum_subtotal)}
         )
-    uses = Order.objects.filter(discount_code=discount).exclude(
-        status__in=[OrderStatus.CANCELLED, OrderStatus.EXPIRED]
-    )
+    uses = Order.objects.filter(discount_code=discount).using_codes()
     if discount.usage_limit is not None and uses.count() >= discount.usage_limit:
         raise DiscountInvalid(_("This code has been used up."))
     if discount.per_customer_limit is not None and (email or user):
-        mine = Q(email__iexact=email) if email else Q()
+        # Per mailbox, so that `ann+1@…` and `Ann@…` are the same customer as `ann@…`.
+        mine = Q(mailbox=mailbox_of(email)) if email else Q()
         if user is not None and user.is_authenticated:
             mine |= Q(user=user)
         if uses.filter(mine).count() >= discount.per_customer_limit:
@@ -107,18 +107,25 @@ def totals(*, subtotal: Decimal, discount: DiscountCode | None, shipping_code: s
 
 
 def spread_discount(line_totals: list[Decimal], discount: Decimal) -> list[Decimal]:
-    """Share a discount over lines in proportion to their totals, to the cent, so that the
-    discounted lines add up to exactly subtotal − discount (the last line takes the rounding)."""
+    """The line totals after a discount shared over them in proportion to their totals, to the
+    cent: they add up to exactly subtotal − discount, and none goes below zero.
+
+    Each line first takes its share rounded down to the cent; the cents left over go one each
+    to the lines whose shares lost most to the rounding, among those that can still take one
+    (the largest-remainder method). A discount larger than the subtotal takes it all."""
     subtotal = sum(line_totals, ZERO)
+    discount = min(discount, subtotal)
     if not discount or not subtotal:
         return list(line_totals)
-    shares, given = [], ZERO
-    for index, line_total in enumerate(line_totals):
-        share = (
-            discount - given
-            if index == len(line_totals) - 1
-            else quantize(discount * line_total / subtotal)
-        )
-        shares.append(line_total - share)
-        given += share
-    return shares
+    exact = [discount * total / subtotal for total in line_totals]
+    shares = [share.quantize(CENT, rounding=ROUND_DOWN) for share in exact]
+    left = int((discount - sum(shares, ZERO)) / CENT)
+    by_remainder = sorted(
+        range(len(line_totals)), key=lambda index: exact[index] - shares[index], reverse=True
+    )
+    while left:
+        for index in by_remainder:
+            if left and shares[index] + CENT <= line_totals[index]:
+                shares[index] += CENT
+                left -= 1
+    return [total - share for total, share in zip(line_totals, shares, strict=True)]

@@ -19,22 +19,26 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Address
+from accounts.models import Address, mailbox_of
 from accounts.services import save_address as save_to_address_book
-from catalog.money import from_minor_units, to_minor_units
+from catalog.money import format_money, from_minor_units, to_minor_units
+from catalog.queries import is_public
 from catalog.stock import InsufficientStock, release, reserve
 from mail.outbox import send_mail
 
 from . import payments
 from .basket import BasketContents
 from .exceptions import (
+    AlreadyPaid,
     BasketNeedsChanges,
     CheckoutError,
     DetailsInvalid,
     EmptyBasket,
     OutOfStock,
     PaymentMismatch,
+    PaymentOnItsWay,
     PaymentUnavailable,
+    TooManyUnpaidOrders,
 )
 from .models import (
     Basket,
@@ -90,25 +94,79 @@ def check_out(
     details: CheckoutDetails,
     user=None,
     save_address: bool = False,
+    client_ip: str | None = None,
 ) -> StartedCheckout:
     """Checkout, for the HTML page and the API alike: the receipt's address, the basket as the
-    shopper saw it, the order, the address book when a signed-in shopper asks for it, then the
-    payment at Stripe.
+    shopper saw it, the limit of unpaid orders, the basket's earlier unpaid order given up
+    (its Stripe session closed, its stock back), the order, the address book when a signed-in
+    shopper asks for it, then the payment at Stripe.
 
     Raises DetailsInvalid (with the field to correct), EmptyBasket, OutOfStock (of which
-    BasketNeedsChanges), another CheckoutError, or PaymentUnavailable once the order is
-    cancelled again because Stripe could not be reached. Nothing is saved when it raises before
-    the payment."""
+    BasketNeedsChanges), TooManyUnpaidOrders, another CheckoutError, or PaymentUnavailable
+    (when Stripe cannot be reached to close the earlier session, or to open the new one, in
+    which case the new order is cancelled again). Nothing is saved when it raises before the
+    payment."""
     email = receipt_email(given=details.email, user=user)
     if not email:
         raise DetailsInvalid(_("An email address is needed for the receipt."), field="email")
     check_ready(contents)
+    check_unpaid_orders(user=user, email=email, client_ip=client_ip, basket=contents.basket)
+    give_up_earlier_orders(contents.basket)
     details = replace(details, email=email)
     with transaction.atomic():
-        order = place_order(basket=contents.basket, details=details, user=user)
+        order = place_order(basket=contents.basket, details=details, user=user, client_ip=client_ip)
         if save_address and signed_in(user):
             save_to_address_book(address=Address(**asdict(details.address)), user=user)
     return StartedCheckout(order=order, payment_url=start_payment(order))
+
+
+def check_unpaid_orders(*, user, email: str, client_ip: str | None, basket) -> None:
+    """Refuse a new order to whoever already holds MAX_UNPAID_ORDERS orders awaiting payment,
+    counted per account, per mailbox and per client address (this basket's own earlier order,
+    about to be given up, does not count)."""
+    same_customer = Q(mailbox=mailbox_of(email))
+    if signed_in(user):
+        same_customer |= Q(user=user)
+    if client_ip:
+        same_customer |= Q(client_ip=client_ip)
+    waiting = Order.objects.awaiting_payment().filter(same_customer)
+    if basket is not None:
+        waiting = waiting.exclude(basket=basket)
+    if waiting.count() >= settings.MAX_UNPAID_ORDERS:
+        raise TooManyUnpaidOrders(
+            _(
+                "You already have %(count)d orders waiting for payment. Please pay for one, or "
+                "wait until they are released (after %(minutes)d minutes), then try again."
+            )
+            % {"count": settings.MAX_UNPAID_ORDERS, "minutes": settings.ORDER_RESERVATION_MINUTES}
+        )
+
+
+def give_up_earlier_orders(basket: Basket | None) -> None:
+    """Checking out the same basket again replaces its earlier unpaid order: that order's Stripe
+    session is closed and its stock given back, so a basket never reserves twice. If the
+    earlier order turns out to be paid meanwhile, it is fulfilled and the shopper told."""
+    if basket is None:
+        return
+    for order in Order.objects.filter(basket=basket, status=S.PENDING_PAYMENT):
+        try:
+            settled = cancel_unpaid(order.pk, note=_("Replaced by a new checkout of the basket."))
+        except PaymentOnItsWay as error:
+            raise AlreadyPaid(
+                _(
+                    "Your earlier checkout of this basket (order %(number)s) is being paid by "
+                    "bank transfer. We will email you as soon as the money arrives."
+                )
+                % {"number": order.number}
+            ) from error
+        if settled is not None and settled.is_paid:
+            raise AlreadyPaid(
+                _(
+                    "Your earlier checkout of this basket has just been paid: order %(number)s. "
+                    "Its confirmation is on its way."
+                )
+                % {"number": settled.number}
+            )
 
 
 def signed_in(user) -> bool:
@@ -133,7 +191,9 @@ def check_ready(contents: BasketContents) -> None:
 # Placing an order ------------------------------------------------------------------------------
 
 
-def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -> Order:
+def place_order(
+    *, basket: Basket | None, details: CheckoutDetails, user=None, client_ip: str | None = None
+) -> Order:
     """Reserve the basket's stock and write the order, with every price read from the catalog
     now, in one transaction. Raises EmptyBasket, OutOfStock, DiscountInvalid or CheckoutError
     with a message for the shopper; nothing is saved then."""
@@ -146,7 +206,7 @@ def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -
         except InsufficientStock as error:
             raise OutOfStock(out_of_stock_message(error)) from error
         for variant in variants.values():
-            if not variant.product.live:
+            if not (variant.product.live and is_public(variant.product)):
                 raise OutOfStock(
                     _("%(product)s is no longer sold.") % {"product": variant.product.title}
                 )
@@ -187,6 +247,8 @@ def place_order(*, basket: Basket | None, details: CheckoutDetails, user=None) -
             ship_country=address.country,
             ship_phone=address.phone,
             basket=basket,
+            client_ip=client_ip or None,
+            expires_at=timezone.now() + reservation_time(),
         )
         OrderLine.objects.bulk_create(
             OrderLine(
@@ -240,10 +302,13 @@ def start_payment(order: Order) -> str:
     except PaymentUnavailable:
         abandon(order.pk, to=S.CANCELLED, note="The payment could not be started.")
         raise
-    Order.objects.filter(pk=order.pk).update(
-        stripe_session_id=session.id, expires_at=session.expires_at
-    )
+    Order.objects.filter(pk=order.pk).update(stripe_session_id=session.id)
     return session.url
+
+
+def reservation_time() -> timedelta:
+    """How long an unpaid order holds its stock (ORDER_RESERVATION_MINUTES)."""
+    return timedelta(minutes=settings.ORDER_RESERVATION_MINUTES)
 
 
 def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
@@ -258,18 +323,36 @@ def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
                 {line.variant_id: line.quantity for line in order.lines.all() if line.variant_id}
             )
             order.stock_released = True
-        order.save(update_fields=["status", "stock_released", "updated_at"])
+        order.client_ip = None  # kept only while the order counts against the limit
+        order.save(update_fields=["status", "stock_released", "client_ip", "updated_at"])
     return order
 
 
 # Being paid -----------------------------------------------------------------------------------
 
 
-def fulfil(session_id: str) -> Order | None:
+def order_for_session(session_id: str) -> Order | None:
+    """Our order for a Stripe Checkout Session id, looked up here, without asking Stripe."""
+    if not session_id:
+        return None
+    return Order.objects.filter(stripe_session_id=session_id).first()
+
+
+def fulfil(session_id: str, *, order_number: str = "") -> Order | None:
     """The one way an order becomes paid, from the webhook and from the success page alike:
     ask Stripe about the session, check it was paid in full in our currency, then mark the
     order paid once, keep the reserved stock sold, empty the basket of what was bought and
-    queue the confirmation mail. Returns the order (paid or not yet), or None if it is not ours."""
+    queue the confirmation mail. Returns the order (paid or not yet), or None if it is not ours.
+
+    Stripe is asked only about a session that is one of our orders' (by its id, or by
+    `order_number`, which a webhook event carries, for an order whose session id was never
+    saved): a stranger's session id costs no call."""
+    ours = Q(stripe_session_id=session_id)
+    if order_number:
+        ours |= Q(number=order_number, stripe_session_id=None)
+    if not session_id or not Order.objects.filter(ours).exists():
+        logger.warning("Stripe session %s belongs to no order.", session_id)
+        return None
     session = payments.retrieve_session(session_id)
     with transaction.atomic():
         order = (
@@ -305,12 +388,14 @@ def fulfil(session_id: str) -> Order | None:
         order.move_to(S.PAID, note=_("Paid through Stripe."))
         order.stripe_session_id = session.id
         order.stripe_payment_intent = session.payment_intent
+        order.client_ip = None  # kept only while the order counts against the limit
         order.save(
             update_fields=[
                 "status",
                 "paid_at",
                 "stripe_session_id",
                 "stripe_payment_intent",
+                "client_ip",
                 "updated_at",
             ]
         )
@@ -356,32 +441,42 @@ def session_expired(session_id: str) -> Order | None:
 
 
 def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, int]:
-    """Beat: orders still awaiting payment after their session's expiry (a webhook was lost)
-    are settled by asking Stripe what happened."""
-    now = timezone.now()
-    outcome = {"paid": 0, "expired": 0, "waiting": 0}
-    overdue = Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lt=now - grace).exclude(
-        stripe_session_id=None
-    )
-    for order in overdue:
-        session = payments.retrieve_session(order.stripe_session_id)
-        if session.status == "open":
-            session = payments.expire_session(session.id)
-        if session.payment_status == "paid":
-            fulfil(session.id)
-            outcome["paid"] += 1
-        elif session.status == "expired":
-            session_expired(session.id)
-            outcome["expired"] += 1
-        else:  # complete but unpaid: a bank transfer still on its way
-            outcome["waiting"] += 1
-    never_started = Order.objects.filter(
-        status=S.PENDING_PAYMENT, stripe_session_id=None, created_at__lt=now - timedelta(hours=1)
-    )
-    for order in never_started:
-        abandon(order.pk, to=S.CANCELLED, note="The payment was never started.")
-        outcome["expired"] += 1
+    """Beat: settle unpaid orders past their reservation, whose webhook was lost. Orders that
+    never got a Stripe session go first (nothing to ask). Each order is settled on its own: one
+    that fails (Stripe unreachable, a session Stripe does not know) is logged, counted and
+    tried again next run, and the others are settled all the same."""
+    overdue = Order.objects.filter(
+        status=S.PENDING_PAYMENT, expires_at__lt=timezone.now() - grace
+    ).order_by("created_at")
+    outcome = {"paid": 0, "expired": 0, "waiting": 0, "failed": 0}
+    for order in [
+        *overdue.filter(stripe_session_id=None),
+        *overdue.exclude(stripe_session_id=None),
+    ]:
+        try:
+            outcome[settle_overdue(order)] += 1
+        except Exception:  # one order's trouble must not stop the others'
+            logger.exception("Could not settle order %s; the next run tries again.", order.number)
+            outcome["failed"] += 1
     return outcome
+
+
+def settle_overdue(order: Order) -> str:
+    """Settle one unpaid order past its time by what Stripe says: "paid", "expired", or
+    "waiting" (a bank transfer on its way)."""
+    if order.stripe_session_id is None:
+        abandon(order.pk, to=S.CANCELLED, note=_("The payment was never started."))
+        return "expired"
+    session = payments.retrieve_session(order.stripe_session_id)
+    if session.status == "open":
+        session = payments.expire_session(session.id)
+    if session.payment_status == "paid":
+        fulfil(session.id)
+        return "paid"
+    if session.status == "expired":
+        session_expired(session.id)
+        return "expired"
+    return "waiting"  # complete but unpaid: a bank transfer still on its way
 
 
 # After the sale ---------------------------------------------------------------------------------
@@ -400,9 +495,10 @@ def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
     return order
 
 
-def cancel_unpaid(order_id: int, *, by=None) -> Order:
+def cancel_unpaid(order_id: int, *, by=None, note: str = "") -> Order:
     """Cancel an order that was not paid: close its Stripe session first, so it cannot be paid
-    afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead."""
+    afterwards. If it turns out to have been paid meanwhile, it is fulfilled instead; if the
+    shopper paid by bank transfer and the money is on its way, it is refused (PaymentOnItsWay)."""
     order = Order.objects.get(pk=order_id)
     if not order.can_cancel:
         raise CheckoutError(
@@ -412,21 +508,35 @@ def cancel_unpaid(order_id: int, *, by=None) -> Order:
         session = payments.expire_session(order.stripe_session_id)
         if session.payment_status == "paid":
             return fulfil(session.id)
-    return abandon(order.pk, to=S.CANCELLED, note=_("Cancelled by the shop."), by=by)
+        if session.status == "complete":
+            raise PaymentOnItsWay(
+                _(
+                    "The shopper has paid by bank transfer and the money is on its way: the "
+                    "order is cancelled by itself if the payment fails, and can be refunded "
+                    "once it arrives."
+                )
+            )
+    return abandon(order.pk, to=S.CANCELLED, note=note or _("Cancelled by the shop."), by=by)
 
 
 def refund(
     order_id: int, *, amount: Decimal, restock: dict[int, int] | None = None, key: str, by=None
 ) -> Refund:
     """Refund part or all of a paid order through Stripe, optionally putting pieces back in
-    stock. `key` makes a repeated submission a no-op at Stripe and here."""
+    stock. `key` makes a repeated submission a no-op at Stripe and here. The refund is recorded
+    with the status Stripe gives it: only a succeeded one counts as money back."""
     order = Order.objects.get(pk=order_id)
-    if not order.can_refund:
+    left = order.refundable_total
+    if order.status == S.REFUNDED or (order.is_paid and order.refunded_total and left <= 0):
+        raise CheckoutError(_("This order is refunded in full: there is nothing left to refund."))
+    if not order.is_paid:
         raise CheckoutError(_("Only a paid order can be refunded."))
-    if amount <= 0 or amount > order.refundable_total:
+    if left <= 0:
+        raise CheckoutError(_("Nothing was paid for this order, so there is nothing to refund."))
+    if amount <= 0 or amount > left:
         raise CheckoutError(
             _("The refund must be more than nothing and at most %(left)s.")
-            % {"left": order.refundable_total}
+            % {"left": format_money(left, order.currency)}
         )
     result = payments.create_refund(
         payment_intent=order.stripe_payment_intent,
@@ -435,37 +545,81 @@ def refund(
         key=f"refund-{order.number}-{key}",
         order_number=order.number,
     )
-    refund = record_refund(
-        order.pk, refund_id=result.id, amount=from_minor_units(result.amount, order.currency), by=by
-    )
-    if restock:
+    refund = record_refund(result, by=by)
+    if restock and refund is not None:
         restock_lines(refund.pk, restock)
     return refund
 
 
-def record_refund(order_id: int, *, refund_id: str, amount: Decimal, by=None) -> Refund:
-    """Record a refund once, however many times Stripe or the admin report it."""
+def record_refund(result: payments.RefundResult, *, by=None) -> Refund | None:
+    """Record a refund of one of our orders, or what became of it, once however many times
+    Stripe or the admin report it. A refund counts as money back (the order's refunded total,
+    its status and the shopper's mail) when it succeeds, and only then; a failed one is kept and
+    shown to staff. Never raises for an event Stripe repeats or sends out of order."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)
-        existing = Refund.objects.filter(stripe_refund_id=refund_id).first()
-        if existing is not None:
-            return existing
-        refund = Refund.objects.create(
-            order=order, stripe_refund_id=refund_id, amount=amount, by=by
+        order = (
+            Order.objects.select_for_update()
+            .filter(stripe_payment_intent=result.payment_intent or "-")
+            .first()
         )
-        order.refunded_total += amount
-        order.move_to(
-            S.REFUNDED if order.refunded_total >= order.total else S.PARTIALLY_REFUNDED,
-            note=_("Refunded %(amount)s.") % {"amount": amount},
-            by=by,
+        if order is None:
+            logger.warning("Refund %s belongs to no order of ours.", result.id)
+            return None
+        refund, _created = Refund.objects.get_or_create(
+            stripe_refund_id=result.id,
+            defaults={
+                "order": order,
+                "amount": from_minor_units(result.amount, order.currency),
+                "status": Refund.Status.PENDING,
+                "by": by,
+            },
         )
-        order.save(update_fields=["refunded_total", "status", "updated_at"])
-        send_mail(
-            to=order.email,
-            template="orders/refunded",
-            context={**order_mail_context(order), "amount": amount},
-        )
+        settle_refund(order, refund, result)
     return refund
+
+
+def settle_refund(order: Order, refund: Refund, result: payments.RefundResult) -> None:
+    """Move a recorded refund to what Stripe now says, counting its money when it succeeds."""
+    status = result.status if result.status in Refund.Status.values else Refund.Status.PENDING
+    if status == refund.status:  # a repeat, or an event that says nothing new
+        return
+    was = refund.status
+    refund.status = status
+    refund.failure_reason = result.failure_reason
+    if status == Refund.Status.SUCCEEDED:
+        count_refund(order, refund)
+    elif status in (Refund.Status.FAILED, Refund.Status.CANCELED):
+        logger.error(
+            "Refund %s of order %s %s at Stripe (%s).",
+            refund.stripe_refund_id,
+            order.number,
+            status,
+            result.failure_reason or "no reason given",
+        )
+        if was == Refund.Status.SUCCEEDED:  # the money came back to us after all
+            order.refunded_total -= refund.amount
+            order.save(update_fields=["refunded_total", "updated_at"])
+        refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "failure_reason", "settled_at"])
+
+
+def count_refund(order: Order, refund: Refund) -> None:
+    """A refund succeeded: it is money back to the shopper, who is told."""
+    refund.status = Refund.Status.SUCCEEDED
+    refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "settled_at"])
+    order.refunded_total += refund.amount
+    status = S.REFUNDED if order.refunded_total >= order.total else S.PARTIALLY_REFUNDED
+    if status != order.status and order.can_move_to(status):
+        order.move_to(
+            status, note=_("Refunded %(amount)s.") % {"amount": refund.amount}, by=refund.by
+        )
+    order.save(update_fields=["refunded_total", "status", "updated_at"])
+    send_mail(
+        to=order.email,
+        template="orders/refunded",
+        context={**order_mail_context(order), "amount": refund.amount},
+    )
 
 
 def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
@@ -488,34 +642,21 @@ def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
         refund.save(update_fields=["restocked"])
 
 
+def refund_reported(refund: dict) -> None:
+    """Webhook (refund.created, refund.updated, refund.failed): a refund made here or in
+    Stripe's dashboard, or what became of it."""
+    record_refund(payments.RefundResult.of(refund))
+
+
 def charge_refunded(charge: dict) -> None:
-    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Record what is new."""
-    order = Order.objects.filter(stripe_payment_intent=charge.get("payment_intent") or "-").first()
-    if order is None:
+    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Its event does not list
+    the refunds (Stripe API versions since 2022-11-15), so they are asked for; only ours are."""
+    intent = charge.get("payment_intent") or ""
+    if not Order.objects.filter(stripe_payment_intent=intent or "-").exists():
+        logger.warning("Charge %s belongs to no order of ours.", charge.get("id"))
         return
-    for item in (charge.get("refunds") or {}).get("data", []):
-        if item.get("status") in (None, "succeeded", "pending"):
-            record_refund(
-                order.pk,
-                refund_id=item["id"],
-                amount=from_minor_units(item["amount"], order.currency),
-            )
-
-
-def refund_updated(refund: dict) -> None:
-    order = Order.objects.filter(stripe_payment_intent=refund.get("payment_intent") or "-").first()
-    if order is None:
-        return
-    if refund.get("status") == "succeeded":
-        record_refund(
-            order.pk,
-            refund_id=refund["id"],
-            amount=from_minor_units(refund["amount"], order.currency),
-        )
-    elif refund.get("status") in ("failed", "canceled"):
-        logger.error(
-            "Refund %s of order %s %s at Stripe.", refund["id"], order.number, refund["status"]
-        )
+    for result in payments.list_refunds(intent):
+        record_refund(result)
 
 
 # Accounts and orders ----------------------------------------------------------------------------

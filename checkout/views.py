@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import (
+    Http404,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
@@ -26,10 +27,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Address
+from accounts.ratelimit import client_ip
 
 from . import basket as baskets
 from . import payments, services, webhooks
 from .exceptions import (
+    AlreadyPaid,
     BasketError,
     BasketNeedsChanges,
     CheckoutError,
@@ -39,6 +42,7 @@ from .exceptions import (
     InvalidWebhook,
     OutOfStock,
     PaymentError,
+    TooManyUnpaidOrders,
 )
 from .forms import CheckoutForm
 from .models import Order, OrderLine
@@ -231,13 +235,20 @@ def checkout(request):
             details=form.details(),
             user=user,
             save_address=form.cleaned_data.get("save_address", False),
+            client_ip=client_ip(request),
         )
     except DetailsInvalid as error:
         form.add_error(error.field, error.message)
         return render(request, "checkout/checkout.html", context)
+    except AlreadyPaid as error:
+        messages.success(request, error.message)
+        return redirect("checkout:basket")
     except (EmptyBasket, OutOfStock) as error:
         messages.error(request, error.message)
         return redirect("checkout:basket")
+    except TooManyUnpaidOrders as error:
+        messages.error(request, error.message)
+        return render(request, "checkout/checkout.html", context, status=429)
     except PaymentError as error:
         messages.error(request, error.message)
         return render(request, "checkout/checkout.html", context, status=503)
@@ -251,23 +262,19 @@ def checkout(request):
 @require_GET
 def success(request):
     """Where Stripe sends the shopper after paying. Fulfils the order too, in case the webhook
-    is slower than the shopper."""
+    is slower than the shopper. Only the shopper's own order is shown, and Stripe is asked about
+    nothing else: any other session id is a 404, with no call to Stripe."""
     state = CheckoutSessionData(request)
-    session_id = request.GET.get("session_id", "")
-    order = None
-    if session_id.startswith("cs_"):
-        try:
-            order = services.fulfil(session_id)
-        except PaymentError:
-            order = None  # the webhook or the reconciliation will settle it
+    order = services.order_for_session(request.GET.get("session_id", ""))
     mine = order is not None and (
         state.owns(order.number) or (order.user_id is not None and order.user_id == request.user.pk)
     )
     if not mine:
-        order = None  # a session id alone does not show someone's order
-    if order is not None:
-        state.finish()
-        baskets.remember_count(request, baskets.basket_for(request))
+        raise Http404("No such order of yours.")
+    with contextlib.suppress(PaymentError):  # the webhook or the reconciliation will settle it
+        order = services.fulfil(order.stripe_session_id) or order
+    state.finish()
+    baskets.remember_count(request, baskets.basket_for(request))
     return render(request, "checkout/success.html", {"order": order})
 
 

@@ -17,7 +17,10 @@ logger = logging.getLogger(__name__)
 
 def on_session_completed(session: dict) -> None:
     # Paid by card: fulfilled now. Paid by bank transfer: "unpaid" until the async event.
-    services.fulfil(session["id"])
+    number = session.get("client_reference_id") or (session.get("metadata") or {}).get(
+        "order_number", ""
+    )
+    services.fulfil(session["id"], order_number=number or "")
 
 
 def on_session_expired(session: dict) -> None:
@@ -34,7 +37,9 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
     "checkout.session.async_payment_failed": on_async_payment_failed,
     "checkout.session.expired": on_session_expired,
     "charge.refunded": services.charge_refunded,
-    "refund.updated": services.refund_updated,
+    "refund.created": services.refund_reported,
+    "refund.updated": services.refund_reported,
+    "refund.failed": services.refund_reported,
 }
 
 

@@ -274,6 +274,10 @@ class _Store:
         self, *, clock: Clock, checkout_base: str, publish: Callable[[JSON], None]
     ) -> None:
         self.events: list[JSON] = []
+        # Every API request, as (method, path), so tests can see that the store did not ask.
+        self.api_calls: list[tuple[str, str]] = []
+        # What the next refunds do: succeed at once (cards), wait (bank debits), or fail.
+        self.refund_outcome = "succeeded"
         self._clock = clock
         self._checkout_base = checkout_base
         self._publish = publish
@@ -426,15 +430,70 @@ class _Store:
                 "metadata": _metadata(params),
                 "payment_intent": charge["payment_intent"],
                 "reason": reason,
-                "status": "succeeded",
+                "status": "pending" if self.refund_outcome != "succeeded" else "succeeded",
             }
             self._objects[refund["id"]] = refund
             charge["amount_refunded"] += amount
             charge["refunded"] = charge["amount_refunded"] == charge["amount"]
-            charge["refunds"]["data"].insert(0, copy.deepcopy(refund))
+            self._emit("refund.created", refund)
             self._emit("charge.refunded", charge)
-            self._emit("refund.updated", refund)
+            answer = copy.deepcopy(refund)
+            if self.refund_outcome == "failed":  # the bank refuses it a moment later
+                self._settle_refund(refund, "failed")
+            return answer
+
+    def list_refunds(self, params: JSON) -> JSON:
+        with self._lock:
+            refunds = [
+                obj
+                for obj in self._objects.values()
+                if obj["object"] == "refund"
+                and all(
+                    obj.get(name) == params[name]
+                    for name in ("payment_intent", "charge")
+                    if name in params
+                )
+            ]
+            refunds.reverse()  # newest first, as created
+            limit = _integer(params.get("limit", "10"), "limit", 1)
+            return {
+                "object": "list",
+                "data": copy.deepcopy(refunds[:limit]),
+                "has_more": len(refunds) > limit,
+                "url": "/v1/refunds",
+            }
+
+    def set_refund_outcome(self, params: JSON) -> JSON:
+        outcome = params.get("status", "succeeded")
+        if outcome not in ("succeeded", "pending", "failed"):
+            raise StripeError("status must be succeeded, pending or failed.", param="status")
+        with self._lock:
+            self.refund_outcome = outcome
+            return {"refund_outcome": outcome}
+
+    def settle_refund(self, params: JSON, refund_id: str) -> JSON:
+        """A pending refund's bank answers: it succeeds, or it fails and the money stays."""
+        outcome = params.get("status", "succeeded")
+        with self._lock:
+            refund = self._get("refund", refund_id)
+            if refund["status"] != "pending":
+                raise StripeError(f"Refund {refund_id} is {refund['status']}, not pending.")
+            self._settle_refund(refund, outcome)
             return copy.deepcopy(refund)
+
+    def refund_from_dashboard(self, params: JSON, payment_intent_id: str) -> JSON:
+        """Someone refunds in Stripe's dashboard: the store hears of it only by webhooks."""
+        return self.create_refund({**params, "payment_intent": payment_intent_id})
+
+    def _settle_refund(self, refund: JSON, outcome: str) -> None:
+        refund["status"] = outcome
+        if outcome == "failed":
+            refund["failure_reason"] = "expired_or_canceled_card"
+            charge = self._objects[refund["charge"]]
+            charge["amount_refunded"] -= refund["amount"]
+            charge["refunded"] = False
+            self._emit("refund.failed", refund)
+        self._emit("refund.updated", refund)
 
     def retrieve_refund(self, params: JSON, refund_id: str) -> JSON:
         with self._lock:
@@ -585,12 +644,8 @@ class _Store:
             "paid": True,
             "payment_intent": intent["id"],
             "refunded": False,
-            "refunds": {
-                "object": "list",
-                "data": [],
-                "has_more": False,
-                "url": f"/v1/charges/{charge_id}/refunds",
-            },
+            # No `refunds` list: since API version 2022-11-15 a charge carries it only when
+            # expanded, and its events never do. List refunds through /v1/refunds instead.
             "status": "succeeded",
         }
         intent.update(status="succeeded", amount_received=intent["amount"], latest_charge=charge_id)
@@ -762,6 +817,7 @@ _API_ROUTES = _routes(
     ("POST", "/v1/checkout/sessions/<session_id>/expire", _Store.expire_session),
     ("GET", "/v1/payment_intents/<payment_intent_id>", _Store.retrieve_payment_intent),
     ("POST", "/v1/refunds", _Store.create_refund),
+    ("GET", "/v1/refunds", _Store.list_refunds),
     ("GET", "/v1/refunds/<refund_id>", _Store.retrieve_refund),
 )
 _CONTROL_ROUTES = _routes(
@@ -771,6 +827,9 @@ _CONTROL_ROUTES = _routes(
     ("POST", "/_standin/sessions/<session_id>/settle", _Store.settle),
     ("POST", "/_standin/sessions/<session_id>/expire", _Store.expire_session),
     ("POST", "/_standin/events/<event_id>/resend", _Store.resend_event),
+    ("POST", "/_standin/refund-outcome", _Store.set_refund_outcome),
+    ("POST", "/_standin/refunds/<refund_id>/settle", _Store.settle_refund),
+    ("POST", "/_standin/payment_intents/<payment_intent_id>/refund", _Store.refund_from_dashboard),
 )
 _CHECKOUT_PATH = re.compile(
     r"/pay/(?P<session_id>[^/]+)(?:/(?P<action>pay|pay-async|decline|cancel))?"
@@ -835,6 +894,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(error.status, error.body())
 
     def _api(self, method: str, path: str, params: JSON) -> None:
+        self.server.store.api_calls.append((method, path))
         _authenticate(self.headers.get("Authorization", ""))
         operation, ids = _resolve(_API_ROUTES, method, path)
         store = self.server.store
@@ -1021,6 +1081,7 @@ class StripeStandIn:
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self.events: list[JSON] = self._store.events
+        self.api_calls: list[tuple[str, str]] = self._store.api_calls
         self.deliveries: list[JSON] = self._webhooks.deliveries
 
     @property

@@ -183,15 +183,6 @@ def test_publishing_a_revision_never_overwrites_stock(make_product):
     assert product.title == "Renamed Dress"
 
 
-def test_a_new_variant_in_a_revision_keeps_its_stock(make_product, sizes, colours):
-    product = make_product(stock={("M", "Black"): 5})
-    product.variants.add(
-        ProductVariant(size=sizes["L"], colour=colours["Ivory"], sku="NEW-L-IVORY", stock=7)
-    )
-    product.save_revision().publish()
-    assert ProductVariant.objects.get(sku="NEW-L-IVORY").stock == 7
-
-
 def test_publishing_a_product_makes_its_pictures_before_anyone_asks(
     make_product, django_capture_on_commit_callbacks
 ):

@@ -67,7 +67,7 @@ def test_add_change_and_remove(client, dress):
         ("", "Please enter the quantity as a whole number, such as 1 or 2."),
         ("0", "The quantity must be at least 1. To take a piece out, remove it."),
         ("-2", "The quantity must be at least 1. To take a piece out, remove it."),
-        ("100", "You can order at most 99 of a piece at a time."),
+        ("11", "You can have at most 10 of a piece in your basket."),
         ("4", "Only 3 pieces of Wrap Dress in M, Black are left."),
     ],
 )

@@ -342,6 +342,12 @@ STRIPE_SIMULATED = False  # True when the local stand-in plays Stripe (make run)
 # The store ------------------------------------------------------------------------------------
 
 STORE_CURRENCY = env("STORE_CURRENCY", default="usd").lower()
+# Limits no real shopper meets, and a hoarder does: pieces of one size and colour per basket,
+# how long an unpaid order holds its stock, and how many unpaid orders one account, one email
+# address or one client address may hold at once.
+BASKET_MAX_PER_VARIANT = env.int("BASKET_MAX_PER_VARIANT", default=10)
+ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=30)
+MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
 
 # Logging: everything to stdout, where the process manager collects it ------------------------
 

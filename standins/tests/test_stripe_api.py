@@ -464,16 +464,19 @@ def test_partial_then_full_refund(
     events = receiver.events()
     assert [event.type for event in events] == [
         "checkout.session.completed",
+        "refund.created",
         "charge.refunded",
-        "refund.updated",
+        "refund.created",
         "charge.refunded",
-        "refund.updated",
     ]
-    charge = events[3].data.object
+    charge = events[4].data.object
     assert (charge.amount_refunded, charge.refunded) == (10750, True)
-    assert [refund.id for refund in charge.refunds.data] == [rest.id, first.id]
-    assert events[1].data.object.amount_refunded == 500
-    assert events[4].data.object.id == rest.id
+    # As on Stripe since API version 2022-11-15, the charge does not list its refunds
+    assert "refunds" not in charge
+    assert events[2].data.object.amount_refunded == 500
+    assert events[3].data.object.id == rest.id
+    listed = client.v1.refunds.list(params={"payment_intent": intent_id})
+    assert [refund.id for refund in listed.data] == [rest.id, first.id]
     with pytest.raises(stripe.InvalidRequestError, match="already been refunded"):
         client.v1.refunds.create(params={"payment_intent": intent_id})
 
@@ -527,3 +530,45 @@ def test_unreachable_endpoint_is_retried_then_given_up(
         standin.wait_for_deliveries(4)
         assert [delivery["attempt"] for delivery in standin.deliveries] == [1, 2, 3, 4]
         assert all(isinstance(delivery["status"], str) for delivery in standin.deliveries)
+
+
+def test_a_pending_refund_settles_or_fails_later(
+    client: stripe.StripeClient,
+    session: stripe.checkout.Session,
+    standin: StripeStandIn,
+    receiver: Receiver,
+):
+    # Given a paid session, and refunds that wait for the bank
+    control(standin, f"sessions/{session.id}/pay")
+    intent_id = client.v1.checkout.sessions.retrieve(session.id).payment_intent
+    control(standin, "refund-outcome?status=pending")
+
+    # When two refunds are made, and the bank takes one and refuses the other
+    taken = client.v1.refunds.create(params={"payment_intent": intent_id, "amount": 300})
+    refused = client.v1.refunds.create(params={"payment_intent": intent_id, "amount": 200})
+    assert (taken.status, refused.status) == ("pending", "pending")
+    control(standin, f"refunds/{taken.id}/settle?status=succeeded")
+    control(standin, f"refunds/{refused.id}/settle?status=failed")
+
+    # Then Stripe says so, by object and by event
+    assert client.v1.refunds.retrieve(taken.id).status == "succeeded"
+    assert client.v1.refunds.retrieve(refused.id).status == "failed"
+    standin.wait_for_deliveries(8)
+    assert [event.type for event in receiver.events()][-3:] == [
+        "refund.updated",
+        "refund.failed",
+        "refund.updated",
+    ]
+
+
+def test_a_refund_from_the_dashboard_and_the_calls_the_api_saw(
+    client: stripe.StripeClient, session: stripe.checkout.Session, standin: StripeStandIn
+):
+    control(standin, f"sessions/{session.id}/pay")
+    intent_id = client.v1.checkout.sessions.retrieve(session.id).payment_intent
+
+    refund = control(standin, f"payment_intents/{intent_id}/refund?amount=700")
+
+    assert (refund["amount"], refund["status"]) == (700, "succeeded")
+    assert ("GET", f"/v1/checkout/sessions/{session.id}") in standin.api_calls
+    assert ("POST", "/v1/refunds") not in standin.api_calls  # the dashboard is not the API
