@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests: a clean cache, the site tree, and Chromium."""
+"""Fixtures that several apps' tests use: a clean cache, the site tree and a catalog, staff,
+Chromium, an SMTP server and a Celery worker, and the GitHub and Stripe stand-ins."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -126,17 +126,47 @@ def colours(db):
 
 @pytest.fixture
 def make_product(category, sizes, colours):
-    """make_product(title=..., price=..., stock={("M", "Black"): 3}, parent=...) -> ProductPage."""
-    from catalog.tests.factories import ProductPageFactory, VariantFactory
+    """make_product(title=..., price=..., stock={("M", "Black"): 3}, parent=...) -> ProductPage:
+    a live product in the Dresses category at 100.00, with 5 pieces in M black unless `stock`
+    says otherwise (sizes S, M, L and colours Black, Ivory are there, in that order)."""
+    from catalog.tests.factories import ProductPageFactory
 
     def make(*, stock=None, parent=None, **fields):
-        fields.setdefault("price", Decimal("100.00"))
-        product = ProductPageFactory(parent=parent or category, **fields)
-        for (size, colour), pieces in (stock or {("M", "Black"): 5}).items():
-            VariantFactory(product=product, size=sizes[size], colour=colours[colour], stock=pieces)
-        return product
+        return ProductPageFactory(
+            parent=parent or category, stock=stock or {("M", "Black"): 5}, **fields
+        )
 
     return make
+
+
+@pytest.fixture
+def dress(make_product):
+    """The Wrap Dress's one variant: M, black, 3 left, at 100.00."""
+    return make_product(title="Wrap Dress", stock={("M", "Black"): 3}).variants.get()
+
+
+@pytest.fixture
+def ann(client):
+    """Ann, a shopper whose email address is confirmed, signed in on `client`."""
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(email="ann@example.com")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def staff(shop):
+    """An editor and a merchandiser, in the staff groups (whose page permissions hang on the
+    shop index, hence the shop)."""
+    from accounts.groups import EDITORS, MERCHANDISERS, ensure_staff_groups
+    from accounts.tests.factories import UserFactory
+
+    ensure_staff_groups()
+    return {
+        "editor": UserFactory(email="editors@example.com", groups=[EDITORS]),
+        "merchandiser": UserFactory(email="merchandisers@example.com", groups=[MERCHANDISERS]),
+    }
 
 
 # Chromium ---------------------------------------------------------------------------------------
@@ -211,7 +241,10 @@ def smtp_server():
     controller.stop()
 
 
-def database_url_of_tests() -> str:
+@pytest.fixture
+def database_url(transactional_db) -> str:
+    """The test database's URL, for the processes a test starts (a worker, the deployed stack):
+    they see only what is committed, hence a transactional test."""
     from django.db import connection
 
     db = connection.settings_dict
@@ -219,7 +252,7 @@ def database_url_of_tests() -> str:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, smtp_server, tmp_path):
+def celery_worker(database_url, smtp_server, tmp_path):
     """`celery -A dress_store worker` in its own process, on the real Redis broker and the test
     database, sending through the loopback SMTP server. The test's process queues for real."""
     from dress_store.celery import app
@@ -228,7 +261,7 @@ def celery_worker(transactional_db, smtp_server, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dress_store.settings.test",
-        "DATABASE_URL": database_url_of_tests(),
+        "DATABASE_URL": database_url,
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from accounts.models import Address, User
+from testing.browser import fill_address, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long and unusual passphrase"
@@ -33,11 +34,7 @@ def test_signup_confirm_sign_in_and_keep_a_profile(
     # Sign in (signing out first, to prove the password works)
     page.goto(live_server.url + "/accounts/profile/")
     page.get_by_role("button", name="Sign out").click()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("zoe@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/accounts/profile/")
+    sign_in(page, live_server.url, "zoe@example.com", PASSWORD)
 
     # Edit the profile
     page.get_by_label("First name").fill("Zoe")
@@ -48,15 +45,21 @@ def test_signup_confirm_sign_in_and_keep_a_profile(
 
     # Add an address
     page.get_by_role("link", name="Add an address").click()
-    page.get_by_label("Full name").fill("Zoe Tailor")
-    page.get_by_label("Address", exact=True).fill("12 Seam Street")
-    page.get_by_label("Postcode or ZIP").fill("97201")
-    page.get_by_label("City").fill("Portland")
-    page.get_by_label("Country").select_option("US")
+    fill_address(
+        page, full_name="Zoe Tailor", line1="12 Seam Street", postcode="97201", city="Portland",
+        country="US",
+    )  # fmt: skip
     page.get_by_role("button", name="Save address").click()
     assert "12 Seam Street" in page.locator(".address-list").inner_text()
     assert "Default for shipping" in page.locator(".address-list").text_content()
 
     user = User.objects.get(email="zoe@example.com")
     assert (user.first_name, user.last_name) == ("Zoe", "Tailor")
-    assert Address.objects.get(user=user).is_default
+    address = Address.objects.get(user=user)
+    assert (address.full_name, address.line1, address.postcode, address.city) == (
+        "Zoe Tailor",
+        "12 Seam Street",
+        "97201",
+        "Portland",
+    )
+    assert (address.country, address.is_default) == ("US", True)

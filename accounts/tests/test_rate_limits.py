@@ -3,17 +3,19 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture
 def shopper():
-    user = User.objects.create_user("limit@example.com", password=PASSWORD)
-    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
-    return user
+    return UserFactory(email="limit@example.com")
+
+
+@pytest.fixture
+def boss():
+    return UserFactory(email="boss@example.com", is_staff=True, is_superuser=True)
 
 
 def test_shop_sign_in_is_refused_after_five_failures(client, shopper):
@@ -43,8 +45,7 @@ def test_shop_sign_in_limits_one_address_across_accounts(client):
     assert "Too many failed login attempts. Try again later." in response.content.decode()
 
 
-def test_admin_sign_in_is_refused_after_five_failures(client):
-    User.objects.create_superuser("boss@example.com", PASSWORD)
+def test_admin_sign_in_is_refused_after_five_failures(client, boss):
     url = reverse("wagtailadmin_login")
 
     for _ in range(5):
@@ -66,9 +67,10 @@ def test_admin_sign_in_limits_one_address_across_accounts(client):
     )
 
 
-def test_admin_sign_in_works_within_the_limits(client):
-    User.objects.create_superuser("boss@example.com", PASSWORD)
+def test_admin_sign_in_works_within_the_limits(client, boss):
     url = reverse("wagtailadmin_login")
     client.post(url, {"username": "boss@example.com", "password": "one typo"})
     response = client.post(url, {"username": "boss@example.com", "password": PASSWORD})
     assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    assert int(client.session["_auth_user_id"]) == boss.pk

@@ -6,14 +6,14 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.utils import user_pk_to_url_str
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
 from mail.models import OutboxMessage
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "a long and unusual passphrase"
 LINK = re.compile(r"https?://[^\s]+/accounts/[^\s]+/")
 
 
@@ -83,27 +83,32 @@ def test_signup_confirm_and_sign_in(client, celery_worker):
 
 def test_password_reset_end_to_end(client, celery_worker):
     smtp = celery_worker.smtp
-    user = User.objects.create_user("reset@example.com", password=PASSWORD)
-    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    user = UserFactory(email="reset@example.com")
 
     client.post(reverse("account_reset_password"), {"email": "reset@example.com"})
     [message] = smtp.wait_for(1)
     assert message["Subject"] == "Reset your The Dress Store password"
 
+    # The link's key moves into the session, and the shopper is sent on to the form
     reset = link_in(message)
-    response = client.get(reset)  # allauth moves the key into the session and redirects
-    form_url = response["Location"] if response.status_code == 302 else reset
+    response = client.get(reset)
+    assert response.status_code == 302
+    form_url = response["Location"]
+    assert form_url == reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": "set-password"},
+    )
     new_password = "another long passphrase here"
     response = client.post(form_url, {"password1": new_password, "password2": new_password})
     assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_from_key_done")
 
     assert client.login(username="reset@example.com", password=new_password)
 
 
 def test_email_change_end_to_end(client, celery_worker):
     smtp = celery_worker.smtp
-    user = User.objects.create_user("old@example.com", password=PASSWORD)
-    user.emailaddress_set.create(email=user.email, verified=True, primary=True)
+    user = UserFactory(email="old@example.com")
     client.force_login(user)
 
     response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.com"})

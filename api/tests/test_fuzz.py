@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
-from allauth.account.models import EmailAddress
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -20,9 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from accounts.models import User
-from checkout.models import Basket, BasketLine
-from checkout.tests.factories import an_order
+from accounts.tests.factories import UserFactory
+from checkout.tests.factories import BasketFactory, OrderFactory
 
 CHECKS = [
     not_a_server_error,
@@ -42,12 +40,10 @@ def fuzz_data(db, make_product, settings, stripe_standin):
         product = make_product(
             title=f"Dress {number}", price=Decimal("50.00") + number, stock={("M", "Black"): 5}
         )
-    user = User.objects.create_user("fuzz@example.com", password="a long enough password")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = UserFactory(email="fuzz@example.com")
     TOKEN["key"] = Token.objects.create(user=user).key
-    basket = Basket.objects.create(user=user)
-    BasketLine.objects.create(basket=basket, variant=product.variants.get(), quantity=1)
-    an_order(user.email, user)
+    BasketFactory(user=user, lines={product.variants.get(): 1})
+    OrderFactory(user=user)
     # Requests go straight to the WSGI application, which would close the test's database
     # connection after each one (Django's own test client switches this off the same way).
     request_started.disconnect(close_old_connections)

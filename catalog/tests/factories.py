@@ -102,6 +102,10 @@ class CategoryPageFactory(PageFactory):
 
 
 class ProductPageFactory(PageFactory):
+    """A live product with a gallery image; `stock={("M", "Black"): 3, ...}` gives it a variant
+    per size and colour (found or made by name) with that many pieces. Without `stock` it is
+    sold in nothing yet."""
+
     class Meta:
         model = ProductPage
         skip_postgeneration_save = True
@@ -122,6 +126,18 @@ class ProductPageFactory(PageFactory):
             alt_text=f"{self.title}, front",
             sort_order=0,
         )
+
+    @factory.post_generation
+    def stock(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for (size, colour), pieces in extracted.items():
+            VariantFactory(
+                product=self,
+                size=SizeFactory(name=size),
+                colour=ColourFactory(name=colour),
+                stock=pieces,
+            )
 
 
 class VariantFactory(factory.django.DjangoModelFactory):

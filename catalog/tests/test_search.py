@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from wagtail.search.backends import get_search_backend
 
 from catalog.tests.factories import CategoryPageFactory
+from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +57,17 @@ def test_nothing_found_offers_a_way_on(client, catalog):
 
 
 def test_empty_and_overlong_queries_are_handled(client, catalog):
-    assert client.get("/search/").status_code == 200
-    response = client.get("/search/", {"q": "x" * 500})
-    assert response.status_code == 200
-    assert "Please shorten your search to 100 characters." in response.content.decode()
+    # An empty search offers the search box, and lists nothing
+    empty = soup_of(client.get("/search/"))
+    assert empty.select_one("h1").get_text() == "Search the shop"
+    assert empty.select(".product-card") == []
+
+    # An overlong one says what to do, and lists nothing
+    overlong = soup_of(client.get("/search/", {"q": "x" * 500}))
+    assert overlong.select_one("#search-q-error").get_text() == (
+        "Please shorten your search to 100 characters."
+    )
+    assert overlong.select(".product-card") == []
 
 
 def test_unpublished_products_are_not_found(client, catalog):

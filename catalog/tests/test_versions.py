@@ -5,7 +5,12 @@ from django.core.cache import cache
 
 from catalog import versions
 from catalog.stock import adjust_stock
-from catalog.tests.factories import ColourFactory, SizeFactory, SizeGuideFactory
+from catalog.tests.factories import (
+    CategoryPageFactory,
+    ColourFactory,
+    SizeFactory,
+    SizeGuideFactory,
+)
 from storefront import shell
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +70,7 @@ def test_publishing_moving_and_deleting_pages_bump_the_catalog(
 
     assert bumped(lambda: product.save_revision().publish())
     assert bumped(lambda: product.unpublish())
-    sibling = category.get_parent().add_child(instance=type(category)(title="Skirts"))
+    sibling = CategoryPageFactory(parent=category.get_parent(), title="Skirts")
     assert bumped(lambda: product.move(sibling, pos="last-child"))
     assert bumped(lambda: product.delete())
 

@@ -1,64 +1,123 @@
 """Orders in the Wagtail admin: merchandisers search, inspect, ship, refund and cancel; editors
 cannot; discount codes; the dashboard's trade panel."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.groups import EDITORS, MERCHANDISERS, ensure_staff_groups
 from accounts.tests.factories import UserFactory
 from checkout.models import DiscountCode, Order, OrderStatus
-from checkout.tests.conftest import check_out, fill_basket
-from checkout.tests.test_payments import pay
+from checkout.tests.factories import OrderFactory, PaymentFactory, RefundFactory
+from checkout.tests.helpers import check_out, fill_basket, pay
 from mail.models import OutboxMessage
+from testing.admin import REFUSED, answer
+from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff(shop):
-    ensure_staff_groups()
-
-    def member_of(name):
-        user = UserFactory(email=f"{name.lower()}@example.com")
-        user.groups.add(Group.objects.get(name=name))
-        return user
-
-    return {"editor": member_of(EDITORS), "merchandiser": member_of(MERCHANDISERS)}
+def shopper():
+    """A guest's browser, apart from the staff member's (`client`)."""
+    return Client()
 
 
 @pytest.fixture
-def paid_order(client, dress, stripe_standin):
-    fill_basket(client, dress, 2)
-    check_out(client)
-    return pay(client, stripe_standin, Order.objects.get())
+def paid_order(shopper, dress, stripe_standin):
+    """Gail's order for 2 Wrap Dresses (200.00), paid through the stand-in."""
+    fill_basket(shopper, dress, 2)
+    check_out(shopper)
+    return pay(shopper, stripe_standin, Order.objects.get())
 
 
 def test_merchandiser_finds_and_inspects_orders(client, staff, paid_order):
+    # Given Gail's order paid today, and Bob's, placed a week ago and shipped
+    bob = OrderFactory(
+        email="bob@example.com",
+        status=OrderStatus.SHIPPED,
+        created_at=timezone.now() - timedelta(days=7),
+    )
     client.force_login(staff["merchandiser"])
-    index = reverse("orders:index")
-    assert [
-        o.number for o in client.get(index, {"q": paid_order.number}).context["object_list"]
-    ] == [paid_order.number]
-    assert [o.number for o in client.get(index, {"q": "gail@"}).context["object_list"]] == [
-        paid_order.number
-    ]
-    assert list(client.get(index, {"status": "shipped"}).context["object_list"]) == []
-    today = paid_order.created_at.date().isoformat()
-    assert len(client.get(index, {"created_at__date__gte": today}).context["object_list"]) == 1
 
-    page = client.get(reverse("orders:inspect", args=[paid_order.pk])).content.decode()
-    assert "Wrap Dress – M, Black" in page
-    assert "Mark shipped" in page
-    assert "Refund through Stripe" in page
+    def found(**params) -> list[str]:
+        response = client.get(reverse("orders:index"), params)
+        return [order.number for order in response.context["object_list"]]
+
+    # Then a merchandiser finds each by number, email, status and date, newest first
+    assert found() == [paid_order.number, bob.number]
+    assert found(q=paid_order.number) == [paid_order.number]
+    assert found(q="gail@") == [paid_order.number]
+    assert found(status="shipped") == [bob.number]
+    today = timezone.localdate().isoformat()
+    assert found(created_at__date__gte=today) == [paid_order.number]
+
+    # And its page shows what was bought
+    page = soup_of(client.get(reverse("orders:inspect", args=[paid_order.pk])))
+    assert [cell.get_text() for cell in page.select("table.listing tbody td")][:5] == [
+        "Wrap Dress – M, Black",
+        paid_order.lines.get().sku,
+        "$100.00",
+        "2",
+        "$200.00",
+    ]
+
+
+def test_the_order_page_lists_payments_refunds_and_history(client, staff):
+    # Given an order paid through Stripe, then refunded 20.00 with the piece put back in stock
+    order = OrderFactory(status=OrderStatus.PENDING_PAYMENT)
+    order.move_to(OrderStatus.PAID)
+    order.move_to(OrderStatus.PARTIALLY_REFUNDED, note="Refunded $20.00", by=staff["merchandiser"])
+    order.refunded_total = Decimal("20.00")
+    order.save()
+    PaymentFactory(order=order, stripe_payment_intent="pi_test_paid")
+    RefundFactory(
+        order=order, amount=Decimal("20.00"), stripe_refund_id="re_test_back", restocked=True
+    )
+    client.force_login(staff["merchandiser"])
+
+    # When a merchandiser opens it
+    page = soup_of(client.get(reverse("orders:inspect", args=[order.pk])))
+
+    # Then each payment, refund and change of status is listed (here without its date and time)
+    def listed(heading: str) -> list[str]:
+        items = page.find("h3", string=heading).find_next_sibling("ul").select("li")
+        return [item.get_text() for item in items]
+
+    def undated(item: str) -> list[str]:
+        return [part for part in item.split(" · ") if ":" not in part]
+
+    assert [undated(item) for item in listed("Payments")] == [["$86.00", "pi_test_paid"]]
+    assert [undated(item) for item in listed("Refunds")] == [
+        ["$20.00", "re_test_back", "restocked"]
+    ]
+    assert [item.split(": ", 1)[1] for item in listed("History")] == [
+        "Awaiting payment → Paid",
+        "Paid → Partly refunded (Refunded $20.00) · Ann Shopper",
+    ]
 
 
 def test_merchandiser_ships_with_a_tracking_number(client, staff, paid_order):
+    # Given a merchandiser on a paid order
     client.force_login(staff["merchandiser"])
-    client.post(
-        reverse("orders:ship", args=[paid_order.pk]), {"tracking_number": "1Z999AA10123456784"}
+    ship = reverse("orders:ship", args=[paid_order.pk])
+    inspect = reverse("orders:inspect", args=[paid_order.pk])
+
+    # When they mark it shipped with the courier's tracking number
+    response = client.post(ship, {"tracking_number": "1Z999AA10123456784"}, follow=True)
+
+    # Then the order is shipped, the shopper is mailed the number, and the order page says so
+    assert answer(response) == (
+        [(inspect, 302)],
+        [
+            (
+                "success",
+                f"Order {paid_order.number} is marked shipped; the customer is told by email.",
+            )
+        ],
     )
     paid_order.refresh_from_db()
     assert (paid_order.status, paid_order.tracking_number) == (
@@ -68,18 +127,31 @@ def test_merchandiser_ships_with_a_tracking_number(client, staff, paid_order):
     shipped = OutboxMessage.objects.get(kind="orders/shipped")
     assert "1Z999AA10123456784" in shipped.text_body
 
-    response = client.post(
-        reverse("orders:ship", args=[paid_order.pk]), {"tracking_number": "again"}, follow=True
+    # And shipping it again is refused with the reason
+    again = client.post(ship, {"tracking_number": "again"}, follow=True)
+    assert answer(again) == (
+        [(inspect, 302)],
+        [("error", "An order that is shipped cannot become shipped.")],
     )
-    assert "cannot become shipped" in response.content.decode()
+    assert OutboxMessage.objects.filter(kind="orders/shipped").count() == 1
 
 
 def test_merchandiser_refunds_part_with_restock(client, staff, paid_order, dress):
+    # Given a merchandiser on a paid order of 2 dresses (200.00)
     client.force_login(staff["merchandiser"])
+    refund = reverse("orders:refund", args=[paid_order.pk])
+    inspect = reverse("orders:inspect", args=[paid_order.pk])
     line = paid_order.lines.get()
-    client.post(
-        reverse("orders:refund", args=[paid_order.pk]),
-        {"amount": "100.00", "key": "k1", f"restock-{line.pk}": "1"},
+
+    # When they refund 100.00 and put one dress back in stock
+    response = client.post(
+        refund, {"amount": "100.00", "key": "k1", f"restock-{line.pk}": "1"}, follow=True
+    )
+
+    # Then Stripe refunded it, the order says so, and the dress is on sale again
+    assert answer(response) == (
+        [(inspect, 302)],
+        [("success", f"Refunded $100.00 of order {paid_order.number}.")],
     )
     paid_order.refresh_from_db()
     assert (paid_order.status, paid_order.refunded_total) == (
@@ -89,24 +161,36 @@ def test_merchandiser_refunds_part_with_restock(client, staff, paid_order, dress
     dress.refresh_from_db()
     assert dress.stock == 2
 
-    response = client.post(
-        reverse("orders:refund", args=[paid_order.pk]),
-        {"amount": "500.00", "key": "k2"},
-        follow=True,
+    # And more than is left, or no amount at all, is refused with what to do
+    too_much = client.post(refund, {"amount": "500.00", "key": "k2"}, follow=True)
+    assert answer(too_much) == (
+        [(inspect, 302)],
+        [("error", "The refund must be more than nothing and at most 100.00.")],
     )
-    assert "at most" in response.content.decode()
-    response = client.post(
-        reverse("orders:refund", args=[paid_order.pk]), {"amount": "lots", "key": "k3"}, follow=True
+    nonsense = client.post(refund, {"amount": "lots", "key": "k3"}, follow=True)
+    assert answer(nonsense) == (
+        [(inspect, 302)],
+        [("error", "Enter the amount to refund, such as 25.00.")],
     )
-    assert "Enter the amount to refund" in response.content.decode()
+    paid_order.refresh_from_db()
+    assert paid_order.refunded_total == Decimal("100.00")
 
 
-def test_merchandiser_cancels_an_unpaid_order(client, staff, dress, stripe_standin):
-    fill_basket(client, dress, 1)
-    check_out(client)
+def test_merchandiser_cancels_an_unpaid_order(client, shopper, staff, dress, stripe_standin):
+    # Given an order of one dress awaiting payment
+    fill_basket(shopper, dress, 1)
+    check_out(shopper)
     order = Order.objects.get()
     client.force_login(staff["merchandiser"])
-    client.post(reverse("orders:cancel", args=[order.pk]))
+
+    # When a merchandiser cancels it
+    response = client.post(reverse("orders:cancel", args=[order.pk]), follow=True)
+
+    # Then it is cancelled and the dress is back on sale
+    assert answer(response) == (
+        [(reverse("orders:inspect", args=[order.pk]), 302)],
+        [("success", f"Order {order.number} is now Cancelled.")],
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     dress.refresh_from_db()
@@ -115,20 +199,27 @@ def test_merchandiser_cancels_an_unpaid_order(client, staff, dress, stripe_stand
 
 def test_editors_cannot_see_or_touch_orders(client, staff, paid_order):
     client.force_login(staff["editor"])
-    assert client.get(reverse("orders:index")).status_code in (302, 403)
-    assert client.get(reverse("orders:inspect", args=[paid_order.pk])).status_code in (302, 403)
-    assert client.post(
-        reverse("orders:ship", args=[paid_order.pk]), {"tracking_number": "x"}
-    ).status_code in (302, 403)
+
+    assert answer(client.get(reverse("orders:index"), follow=True)) == REFUSED
+    inspect = client.get(reverse("orders:inspect", args=[paid_order.pk]), follow=True)
+    assert answer(inspect) == REFUSED
+    ship = client.post(
+        reverse("orders:ship", args=[paid_order.pk]), {"tracking_number": "x"}, follow=True
+    )
+    assert answer(ship) == REFUSED
     paid_order.refresh_from_db()
     assert paid_order.status == OrderStatus.PAID
-    assert client.get(reverse("discount_codes:index")).status_code in (302, 403)
+    assert answer(client.get(reverse("discount_codes:index"), follow=True)) == REFUSED
 
 
 def test_nobody_adds_or_deletes_orders_in_the_admin(client, paid_order):
+    # Given a superuser, who may do anything else
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    assert client.get(reverse("orders:add")).status_code in (302, 403)
-    client.post(reverse("orders:delete", args=[paid_order.pk]))
+
+    # Then adding or deleting an order is refused even to them
+    assert answer(client.get(reverse("orders:add"), follow=True)) == REFUSED
+    delete = client.post(reverse("orders:delete", args=[paid_order.pk]), follow=True)
+    assert answer(delete) == REFUSED
     assert Order.objects.filter(pk=paid_order.pk).exists()
 
 
@@ -149,23 +240,40 @@ def test_merchandiser_creates_a_discount_code(client, staff):
         },
     )
     assert response.status_code == 302
-    assert DiscountCode.objects.get().code == "SUMMER20"
+    assert response["Location"] == reverse("discount_codes:index")
+    code = DiscountCode.objects.get()
+    assert (code.code, code.kind, code.value, code.usage_limit, code.per_customer_limit) == (
+        "SUMMER20",
+        DiscountCode.Kind.PERCENT,
+        Decimal("20.00"),
+        100,
+        1,
+    )
 
 
 def test_dashboard_shows_todays_trade_to_merchandisers(client, staff, paid_order):
+    # Given today's paid order (200.00), one awaiting payment, and one paid two days ago
+    OrderFactory(status=OrderStatus.PENDING_PAYMENT)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    OrderFactory(status=OrderStatus.PAID, created_at=two_days_ago, paid_at=two_days_ago)
+
+    # When a merchandiser opens the dashboard, then it sums up today's trade
     client.force_login(staff["merchandiser"])
-    page = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "Today in the shop" in page
-    assert "1 paid" in page
-    assert "$200.00" in page
+    dashboard = soup_of(client.get(reverse("wagtailadmin_home")))
+    panel = dashboard.select_one("section:has(#trade-heading)")
+    assert panel.select_one("p").get_text() == (
+        "2 orders placed, 1 paid, $200.00 taken. 2 to ship, 1 awaiting payment."
+    )
+
+    # And an editor's dashboard has no such panel
     client.force_login(staff["editor"])
-    assert "Today in the shop" not in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert soup_of(client.get(reverse("wagtailadmin_home"))).select("#trade-heading") == []
 
 
-def test_the_order_page_offers_what_the_order_allows(client, staff, dress, stripe_standin):
+def test_the_order_page_offers_what_the_order_allows(client, shopper, staff, dress, stripe_standin):
     # Given an order awaiting payment
-    fill_basket(client, dress, 1)
-    check_out(client)
+    fill_basket(shopper, dress, 1)
+    check_out(shopper)
     order = Order.objects.get()
     client.force_login(staff["merchandiser"])
     inspect = reverse("orders:inspect", args=[order.pk])
@@ -177,5 +285,5 @@ def test_the_order_page_offers_what_the_order_allows(client, staff, dress, strip
 
     # Then it can only be cancelled; once paid, only shipped or refunded
     assert offered() == ["Cancel this unpaid order"]
-    pay(client, stripe_standin, order)
+    pay(shopper, stripe_standin, order)
     assert offered() == ["Mark shipped", "Refund through Stripe"]

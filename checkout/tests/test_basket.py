@@ -7,16 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory
 from catalog.models import ProductVariant
 from checkout.models import Basket, BasketLine
+from checkout.tests.factories import BasketFactory
+from checkout.tests.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a long enough password"
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]] if response.context else []
 
 
 def add(client, variant, quantity="1", **extra):
@@ -29,32 +26,39 @@ def add(client, variant, quantity="1", **extra):
 
 @pytest.fixture
 def dress(make_product):
+    """The Wrap Dress's variants by size: M in black (3 left) and L in black (sold out)."""
     product = make_product(title="Wrap Dress", stock={("M", "Black"): 3, ("L", "Black"): 0})
     return {v.size.name: v for v in product.variants.all()}
 
 
 def test_add_change_and_remove(client, dress):
+    # When a shopper adds 2 of the M
     response = add(client, dress["M"], "2")
+
+    # Then the basket holds them, and the header counts them
     assert messages_of(response) == ["Added to your basket: Wrap Dress, M, Black."]
     line = BasketLine.objects.get()
     assert line.quantity == 2
     assert client.session["basket_count"] == 2
-    assert (
-        BeautifulSoup(response.content, "html.parser")
-        .select_one("[data-basket-count]")
-        .get_text(strip=True)
-        .startswith("2")
-    )
+    count = BeautifulSoup(response.content, "html.parser").select_one("[data-basket-count]")
+    assert count.get_text(" ", strip=True) == "2 items"
 
+    # When they add one more, the line grows
     add(client, dress["M"], "1")
     line.refresh_from_db()
     assert line.quantity == 3
 
-    client.post(reverse("checkout:basket_update", args=[line.pk]), {"quantity": "1"})
+    # When they change it to 1, it is 1
+    response = client.post(
+        reverse("checkout:basket_update", args=[line.pk]), {"quantity": "1"}, follow=True
+    )
+    assert messages_of(response) == ["Your basket is updated."]
     line.refresh_from_db()
     assert line.quantity == 1
 
-    client.post(reverse("checkout:basket_remove", args=[line.pk]))
+    # When they remove it, the basket is empty
+    response = client.post(reverse("checkout:basket_remove", args=[line.pk]), follow=True)
+    assert messages_of(response) == ["Removed from your basket."]
     assert not BasketLine.objects.exists()
     assert client.session["basket_count"] == 0
 
@@ -112,8 +116,7 @@ def test_an_unpublished_product_cannot_be_added(client, dress):
 
 
 def test_another_shoppers_line_is_out_of_reach(client, dress):
-    other = Basket.objects.create()
-    theirs = BasketLine.objects.create(basket=other, variant=dress["M"], quantity=1)
+    theirs = BasketFactory(lines={dress["M"]: 1}).lines.get()
     add(client, dress["M"])  # our own basket exists too
 
     response = client.post(
@@ -169,10 +172,8 @@ BASKET_QUERIES = 5
 
 def test_the_basket_merges_into_the_account_on_sign_in(client, dress, make_product):
     # Given a shopper whose account basket already holds 2 of the M (3 in stock)
-    shopper = User.objects.create_user("merge@example.com", password=PASSWORD)
-    shopper.emailaddress_set.create(email=shopper.email, verified=True, primary=True)
-    theirs = Basket.objects.create(user=shopper)
-    BasketLine.objects.create(basket=theirs, variant=dress["M"], quantity=2)
+    shopper = UserFactory(email="merge@example.com")
+    BasketFactory(user=shopper, lines={dress["M"]: 2})
     # And, signed out, they put 2 more of the M and a top in the session's basket
     top = make_product(title="Tee", stock={("S", "Ivory"): 4}).variants.get()
     add(client, dress["M"], "2")

@@ -3,13 +3,15 @@ the API only map what it raises (see test_checkout and api/tests)."""
 
 import pytest
 
-from accounts.models import Address, User
+from accounts.models import Address
+from accounts.tests.factories import UserFactory
 from catalog.models import ProductVariant
 from checkout import services
 from checkout.basket import contents_of
 from checkout.exceptions import BasketNeedsChanges, DetailsInvalid, DiscountInvalid, EmptyBasket
-from checkout.models import Basket, BasketLine, Order
+from checkout.models import Order
 from checkout.services import CheckoutDetails, ShippingAddress
+from checkout.tests.factories import BasketFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rates")]
 
@@ -24,15 +26,9 @@ def details(**fields) -> CheckoutDetails:
     )
 
 
-def basket_of(variant, quantity: int = 1) -> Basket:
-    basket = Basket.objects.create()
-    BasketLine.objects.create(basket=basket, variant=variant, quantity=quantity)
-    return basket
-
-
 @pytest.fixture
 def sam():
-    return User.objects.create_user("sam@example.com", password="a long enough password")
+    return UserFactory(email="sam@example.com")
 
 
 # The basket ----------------------------------------------------------------------------------
@@ -41,7 +37,7 @@ def sam():
 @pytest.mark.parametrize("basket", [None, "no lines"])
 def test_an_empty_basket_is_refused(basket):
     # Given no basket at all, or one without lines
-    contents = contents_of(Basket.objects.create() if basket else None)
+    contents = contents_of(BasketFactory() if basket else None)
 
     # When it is checked out, then it is refused as empty, and nothing is ordered
     with pytest.raises(EmptyBasket, match=r"^Your basket is empty\.$"):
@@ -51,7 +47,7 @@ def test_an_empty_basket_is_refused(basket):
 
 def test_a_basket_emptied_after_it_was_shown_is_refused_as_empty(dress):
     # Given a basket shown with a line, whose line is then removed (in another tab)
-    basket = basket_of(dress)
+    basket = BasketFactory(lines={dress: 1})
     contents = contents_of(basket)
     basket.lines.all().delete()
 
@@ -64,7 +60,7 @@ def test_a_basket_emptied_after_it_was_shown_is_refused_as_empty(dress):
 @pytest.mark.parametrize("change", ["sold out", "short", "unpublished"])
 def test_a_basket_with_a_line_to_change_is_refused(dress, change):
     # Given a basket of 2 dresses, which then sold out, ran short or were taken off sale
-    basket = basket_of(dress, 2)
+    basket = BasketFactory(lines={dress: 2})
     if change == "unpublished":
         dress.product.unpublish()
     else:
@@ -89,7 +85,7 @@ def test_a_basket_with_a_line_to_change_is_refused(dress, change):
 
 def test_a_signed_in_shoppers_account_email_wins_over_the_one_given(dress, sam, stripe_standin):
     # Given a signed-in shopper who gives another address
-    basket = basket_of(dress)
+    basket = BasketFactory(lines={dress: 1})
 
     # When they check out
     started = services.check_out(
@@ -105,7 +101,7 @@ def test_a_signed_in_shoppers_account_email_wins_over_the_one_given(dress, sam, 
 
 def test_a_guest_must_give_an_email(dress):
     # Given a guest who gives no email address
-    basket = basket_of(dress)
+    basket = BasketFactory(lines={dress: 1})
 
     # When they check out, then they are asked for one beside the email field
     with pytest.raises(DetailsInvalid) as refused:
@@ -128,7 +124,7 @@ def test_the_address_is_saved_when_a_signed_in_shopper_asks(
     dress, sam, stripe_standin, signed_in, save_address, saved
 ):
     # Given a shopper, signed in or not, who does or does not ask to save the address
-    basket = basket_of(dress)
+    basket = BasketFactory(lines={dress: 1})
 
     # When they check out
     services.check_out(
@@ -147,7 +143,7 @@ def test_the_address_is_saved_when_a_signed_in_shopper_asks(
 
 def test_no_address_is_saved_for_an_order_that_was_refused(dress, sam):
     # Given a signed-in shopper who asks to save the address, with a code that does not exist
-    basket = basket_of(dress)
+    basket = BasketFactory(lines={dress: 1})
 
     # When they check out, then the order is refused and the address book is untouched (so that
     # the corrected form, sent again, does not save the address twice)

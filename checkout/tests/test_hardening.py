@@ -22,7 +22,7 @@ from checkout import basket as baskets
 from checkout import payments, pricing, services
 from checkout.exceptions import DiscountInvalid, OutOfStock
 from checkout.models import Basket, BasketLine, DiscountCode, Order, OrderStatus
-from checkout.tests.conftest import check_out, event, fill_basket, post_event
+from checkout.tests.helpers import check_out, event, fill_basket, post_event
 
 # Double clicks --------------------------------------------------------------------------------
 

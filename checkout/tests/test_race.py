@@ -11,8 +11,9 @@ from django.db import connections
 from catalog.models import ProductVariant
 from checkout import services
 from checkout.exceptions import OutOfStock
-from checkout.models import Basket, BasketLine, Order
+from checkout.models import Basket, Order
 from checkout.services import CheckoutDetails, ShippingAddress
+from checkout.tests.factories import BasketFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,15 +24,14 @@ def test_twenty_checkouts_for_three_pieces(make_product):
     # Given a dress with 3 left, and a second dress everyone also wants (locks on two rows)
     last_three = make_product(title="Last Three", stock={("M", "Black"): 3}).variants.get()
     plenty = make_product(title="Plenty", stock={("S", "Ivory"): 100}).variants.get()
-    baskets = []
-    for number in range(SHOPPERS):
-        basket = Basket.objects.create()
-        # Half the baskets hold the rows in one order, half in the other: locks must still be
-        # taken in primary-key order.
-        first, second = (last_three, plenty) if number % 2 else (plenty, last_three)
-        BasketLine.objects.create(basket=basket, variant=first, quantity=1)
-        BasketLine.objects.create(basket=basket, variant=second, quantity=1)
-        baskets.append(basket)
+    # Half the baskets hold the rows in one order, half in the other: locks must still be taken
+    # in primary-key order.
+    baskets = [
+        BasketFactory(
+            lines={last_three: 1, plenty: 1} if number % 2 else {plenty: 1, last_three: 1}
+        )
+        for number in range(SHOPPERS)
+    ]
     start = threading.Barrier(SHOPPERS)
     outcomes = Counter()
 

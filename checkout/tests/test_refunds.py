@@ -19,7 +19,7 @@ from accounts.tests.factories import UserFactory
 from checkout import services
 from checkout.exceptions import CheckoutError
 from checkout.models import Order, OrderStatus, Refund
-from checkout.tests.conftest import check_out, event, fill_basket, post_event
+from checkout.tests.helpers import check_out, event, fill_basket, post_event
 from mail.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,6 @@ under the production settings, a Celery worker, the Stripe stand-in; a shopper i
 
 import re
 import ssl
-import urllib.error
 import urllib.request
 from decimal import Decimal
 
@@ -11,22 +10,23 @@ import pytest
 from django.conf import settings
 
 from checkout.models import Order, OrderStatus
-from conftest import database_url_of_tests
 from deploy.stack import production_stack
+from testing.browser import fill_address
+from testing.http import fetch
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long and unusual passphrase"
 
 
 @pytest.fixture
-def stack(tmp_path_factory, smtp_server, home_page, category, make_product):
+def stack(tmp_path_factory, database_url, smtp_server, home_page, category, make_product):
     home_page.body = [("category_tiles", {"heading": "Shop by category", "categories": [category]})]
     home_page.save_revision().publish()
     make_product(title="Stack Slip Dress", price=Decimal("120.00"), stock={("M", "Black"): 3})
     workdir = tmp_path_factory.mktemp("stack")
     with production_stack(
         workdir=workdir,
-        database_url=database_url_of_tests(),
+        database_url=database_url,
         redis_url=settings.REDIS_URL,
         media_root=settings.MEDIA_ROOT,
         email_url=f"smtp://127.0.0.1:{smtp_server.port}",
@@ -59,7 +59,7 @@ def test_nginx_serves_static_caches_anonymous_pages_and_sends_security_headers(s
     assert not any(css in stack.node_requests(i) for i in range(len(stack.nodes)))
 
     # Anonymous pages are served from Nginx's cache the second time
-    assert get(stack, "/shop/dresses/").headers["X-Cache-Status"] in ("MISS", "EXPIRED", "HIT")
+    assert get(stack, "/shop/dresses/").headers["X-Cache-Status"] == "MISS"
     assert get(stack, "/shop/dresses/").headers["X-Cache-Status"] == "HIT"
 
     # A shopper with a session is never served from (or into) the cache
@@ -76,21 +76,12 @@ def test_nginx_serves_static_caches_anonymous_pages_and_sends_security_headers(s
     assert page_headers["X-Frame-Options"] == "DENY"
 
     # Plain HTTP is sent to HTTPS
-    with pytest.raises(urllib.error.HTTPError) as redirect:
-        urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirects).open(
-            stack.http_url + "/shop/"
-        )
-    assert redirect.value.code == 301
-    assert redirect.value.headers["Location"] == stack.url + "/shop/"
+    plain = fetch(stack.http_url + "/shop/")
+    assert (plain.status, plain.headers["Location"]) == (301, stack.url + "/shop/")
 
     health = get(stack, "/healthz/")
     assert health.status == 200
     assert health.read() == b'{"status": "ok", "database": "ok", "redis": "ok"}'
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def test_a_shopper_signs_up_buys_and_finds_the_order_across_two_nodes(stack, chromium):
@@ -129,10 +120,9 @@ def test_a_shopper_signs_up_buys_and_finds_the_order_across_two_nodes(stack, chr
     page.get_by_role("button", name="Add to basket").click()
     page.wait_for_url("**/basket/")
     page.get_by_role("link", name="Check out").click()
-    page.get_by_label("Full name").fill("Stacey Stack")
-    page.get_by_label("Address", exact=True).fill("8 Proxy Road")
-    page.get_by_label("Postcode or ZIP").fill("97201")
-    page.get_by_label("City").fill("Portland")
+    fill_address(
+        page, full_name="Stacey Stack", line1="8 Proxy Road", postcode="97201", city="Portland"
+    )
     page.get_by_role("button", name="Pay $126.00").click()
     page.wait_for_url(stack.stripe.url + "/pay/*")
     page.get_by_role("button", name="Pay", exact=True).click()

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+from accounts.tests.factories import UserFactory
+
 
 def production_settings(environment: dict) -> subprocess.CompletedProcess:
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
@@ -57,9 +59,8 @@ def test_pages_carry_a_strict_content_security_policy(client, home_page, setting
 
 
 @pytest.mark.django_db
-def test_the_admin_gets_what_wagtail_needs_and_no_more(client, django_user_model):
-    admin = django_user_model.objects.create_superuser("boss@example.com", "a long enough password")
-    client.force_login(admin)
+def test_the_admin_gets_what_wagtail_needs_and_no_more(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     policy = client.get("/admin/")["Content-Security-Policy"]
     assert "script-src 'self' 'unsafe-inline'" in policy
     assert "object-src 'none'" in policy

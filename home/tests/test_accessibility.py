@@ -5,15 +5,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 
-from accounts.models import Address, User
+from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
+from testing.browser import add_to_basket, fill_address, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-PASSWORD = "a long and unusual passphrase"
 
 
 def violations(page) -> list[str]:
@@ -39,17 +38,8 @@ def test_no_serious_violations(live_server, chromium, home_page, category, make_
         price=Decimal("90.00"),
         stock={("M", "Black"): 2, ("L", "Ivory"): 0},
     )
-    shopper = User.objects.create_user("a11y@example.com", password=PASSWORD)
-    EmailAddress.objects.create(user=shopper, email=shopper.email, verified=True, primary=True)
-    Address.objects.create(
-        user=shopper,
-        full_name="Alex",
-        line1="1 Lane",
-        city="Leeds",
-        postcode="LS1",
-        country="GB",
-        is_default=True,
-    )
+    shopper = UserFactory(email="a11y@example.com")
+    AddressFactory(user=shopper, is_default=True)
     # axe is injected as a script: the page's CSP would rightly refuse it.
     context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -67,18 +57,15 @@ def test_no_serious_violations(live_server, chromium, home_page, category, make_
     check("no results", "/search/?q=zzzz")
     check("signup", "/accounts/signup/")
     check("login", "/accounts/login/")
-    page.get_by_label("Email").fill(shopper.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/accounts/profile/")
+    sign_in(page, live_server.url, shopper.email, PASSWORD)
     check("profile")
-    page.goto(live_server.url + product.url)
-    page.locator(".picker__option:not(.picker__option--sold-out)").first.click()
-    page.get_by_role("button", name="Add to basket").click()
-    page.wait_for_url("**/basket/")
+    add_to_basket(page, live_server.url, product)
     check("basket")
     check("checkout", "/checkout/")
-    page.get_by_role("button", name="Pay").first.click()  # empty required fields: the error state
+    # The form's error state: the address (filled in from the address book) emptied, then sent
+    fill_address(page, full_name="", line1="", postcode="", city="")
+    page.get_by_role("button", name="Pay").first.click()
+    assert page.locator(".field-error").count() == 4
     check("checkout with errors")
     context.close()
 

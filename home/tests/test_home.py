@@ -12,13 +12,9 @@ from catalog.stock import adjust_stock
 from catalog.tasks import warm_product_pictures
 from catalog.tests.factories import ImageFactory
 from home import blocks
+from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,36 +15,11 @@ import stripe
 
 from standins import stripe_api
 from standins.stripe_api import StripeStandIn, decode_params
+from testing.http import fetch
 
 SECRET = "whsec_test_secret"
 SUCCESS_URL = "http://shop.test/checkout/success/?session_id={CHECKOUT_SESSION_ID}"
 CANCEL_URL = "http://shop.test/checkout/cancelled/"
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Hand 303s back to the test: the store they point at isn't running."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-# The machines set proxy variables; an empty ProxyHandler keeps 127.0.0.1 direct.
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
-
-
-def fetch(
-    url: str, *, method: str = "GET", headers: dict[str, str] | None = None
-) -> tuple[int, Any, str]:
-    """(status, headers, body) for any status, errors and redirects included."""
-    request = urllib.request.Request(url, method=method, headers=headers or {})
-    if method == "POST":
-        request.data = b""
-    try:
-        with OPENER.open(request, timeout=5) as response:
-            return response.status, response.headers, response.read().decode()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.headers, error.read().decode()
 
 
 class Clock:

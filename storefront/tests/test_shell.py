@@ -1,21 +1,16 @@
 """The shell every page wears: the store's settings, the navigation, and the links in them."""
 
 import pytest
-from bs4 import BeautifulSoup
-from django.core.exceptions import ValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
 
 from catalog.tests.factories import CategoryPageFactory
 from home.models import LandingPage
 from storefront import blocks
 from storefront.links import absolute_url
 from storefront.models import StoreSettings
+from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
-
-
-def soup_of(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def test_settings_and_navigation_shape_the_shell(client, home_page, shop, category, settings):
@@ -69,15 +64,24 @@ def test_navigation_follows_publishing(client, shop, category, django_capture_on
 
 def test_link_block_wants_a_page_or_a_url_but_not_both(category):
     link = blocks.LinkBlock()
-    with pytest.raises(ValidationError):
-        link.clean(
-            link.to_python({"label": "Both", "page": category.pk, "link_url": "https://x.example"})
-        )
-    with pytest.raises(ValidationError):
-        link.clean(link.to_python({"label": "Neither", "page": None, "link_url": ""}))
-    assert link.clean(
+
+    def refusal(value: dict) -> dict:
+        with pytest.raises(StructBlockValidationError) as refused:
+            link.clean(link.to_python(value))
+        return {name: error.messages for name, error in refused.value.block_errors.items()}
+
+    not_both = {"page": ["Choose a page or enter a URL, but not both."]}
+    assert refusal({"label": "Both", "page": category.pk, "link_url": "https://x.example"}) == (
+        not_both
+    )
+    assert refusal({"label": "Neither", "page": None, "link_url": ""}) == not_both
+
+    to_a_url = link.clean(
         link.to_python({"label": "Ok", "page": None, "link_url": "https://x.example"})
     )
+    to_a_page = link.clean(link.to_python({"label": "Ok", "page": category.pk, "link_url": ""}))
+    assert (to_a_url["label"], to_a_url.url()) == ("Ok", "https://x.example")
+    assert to_a_page.url() == "/shop/dresses/"
 
 
 @pytest.mark.parametrize(

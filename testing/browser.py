@@ -1,0 +1,32 @@
+"""A shopper's steps in Chromium (Playwright pages), as several apps' browser tests take them."""
+
+from __future__ import annotations
+
+
+def sign_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in on the shop's sign-in page, which leads to the profile."""
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/accounts/profile/")
+
+
+def add_to_basket(page, base_url: str, product) -> None:
+    """Choose the product's first size and colour in stock and add it; the basket page shows."""
+    page.goto(base_url + product.url)
+    page.locator(".picker__option:not(.picker__option--sold-out)").first.click()
+    page.get_by_role("button", name="Add to basket").click()
+    page.wait_for_url("**/basket/")
+
+
+def fill_address(
+    page, *, full_name: str, line1: str, postcode: str, city: str, country: str | None = None
+) -> None:
+    """Fill in the postal fields, which the address book and checkout share."""
+    page.get_by_label("Full name").fill(full_name)
+    page.get_by_label("Address", exact=True).fill(line1)
+    page.get_by_label("Postcode or ZIP").fill(postcode)
+    page.get_by_label("City").fill(city)
+    if country is not None:
+        page.get_by_label("Country").select_option(country)
