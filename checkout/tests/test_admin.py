@@ -92,7 +92,7 @@ def test_the_order_page_lists_payments_refunds_and_history(client, staff):
 
     assert [undated(item) for item in listed("Payments")] == [["$86.00", "pi_test_paid"]]
     assert [undated(item) for item in listed("Refunds")] == [
-        ["$20.00", "re_test_back", "restocked"]
+        ["$20.00", "Succeeded", "re_test_back", "restocked"]
     ]
     assert [item.split(": ", 1)[1] for item in listed("History")] == [
         "Awaiting payment → Paid",
@@ -165,7 +165,7 @@ def test_merchandiser_refunds_part_with_restock(client, staff, paid_order, dress
     too_much = client.post(refund, {"amount": "500.00", "key": "k2"}, follow=True)
     assert answer(too_much) == (
         [(inspect, 302)],
-        [("error", "The refund must be more than nothing and at most 100.00.")],
+        [("error", "The refund must be more than nothing and at most $100.00.")],
     )
     nonsense = client.post(refund, {"amount": "lots", "key": "k3"}, follow=True)
     assert answer(nonsense) == (

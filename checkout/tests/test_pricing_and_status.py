@@ -45,15 +45,21 @@ def test_percentage_and_fixed_discounts_never_exceed_the_subtotal():
 
 
 def test_spread_discount_shares_in_proportion_and_adds_up_to_the_cent():
-    # 10.00 off 100.00 is 10% of each line, to the cent: 3.33, 3.33, and the last line takes
-    # what rounding left (3.34)
+    # 10.00 off 100.00 is 10% of each line, to the cent
     assert spread_discount([D("33.33"), D("33.33"), D("33.34")], D("10.00")) == [
         D("30.00"),
         D("30.00"),
         D("30.00"),
     ]
-    # 1.00 off three lines of 10.00: 0.33, 0.33 and the 0.34 left, so the lines add up to 29.00
-    assert spread_discount([D("10.00")] * 3, D("1.00")) == [D("9.67"), D("9.67"), D("9.66")]
+    # 1.00 off three lines of 10.00: 0.33 each, and the cent rounding left goes to the first of
+    # the lines that lost most to it (all alike here), so the lines add up to 29.00
+    assert spread_discount([D("10.00")] * 3, D("1.00")) == [D("9.66"), D("9.67"), D("9.67")]
+    # Unequal lines: 5.00 off 1.00 + 2.00 + 7.00 gives 0.50, 1.00 and 3.50
+    assert spread_discount([D("1.00"), D("2.00"), D("7.00")], D("5.00")) == [
+        D("0.50"),
+        D("1.00"),
+        D("3.50"),
+    ]
     assert spread_discount([D("10.00")], D("0")) == [D("10.00")]
 
 
