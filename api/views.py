@@ -4,8 +4,9 @@ and serialise, and map the rules' exceptions to statuses."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as LoginRefused
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -299,7 +300,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class TokenView(APIView):
-    """A token for the API, for the email and password of a confirmed account."""
+    """A token for the API, for the email and password of a confirmed account.
+
+    Passwords are checked by allauth's adapter, as on the shop's sign-in, so failures count
+    against the same limits (ACCOUNT_RATE_LIMITS "login_failed": per address and per account):
+    five wrong passwords lock the account here and on the shop's pages alike."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -309,10 +314,15 @@ class TokenView(APIView):
     def post(self, request):
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["email"], password=data.validated_data["password"]
-        )
-        if user is None:
+        try:
+            user = get_adapter(request).authenticate(
+                request,
+                email=data.validated_data["email"],
+                password=data.validated_data["password"],
+            )
+        except LoginRefused as refused:  # too many failed attempts
+            raise Throttled(detail=refused.messages[0]) from refused
+        if user is None or not user.is_active:
             raise ValidationError(
                 {"non_field_errors": [_("The email address and/or password are not correct.")]}
             )
