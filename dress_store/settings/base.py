@@ -189,8 +189,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Nginx is the one proxy in front: the client's address is the last hop it adds.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
-# The Wagtail admin's sign-in is not allauth's: it gets limits of its own (accounts.views).
+# The Wagtail admin's sign-in is not allauth's: it gets limits of its own (accounts.views), and
+# forgotten passwords go through the shop's reset page, with its limits and the outbox.
 ADMIN_LOGIN_LIMITS = {"ip": (10, 60), "email": (5, 300)}
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
