@@ -49,7 +49,9 @@ def dress(make_product):
 
 def fill_basket(client, variant, quantity=1):
     response = client.post(
-        reverse("checkout:basket_add"), {"variant": variant.pk, "quantity": quantity}
+        reverse("checkout:basket_add"),
+        {"variant": variant.pk, "quantity": quantity},
+        HTTP_SEC_FETCH_SITE="same-origin",  # as a browser on our product page says
     )
     assert response.status_code == 302
 

@@ -24,6 +24,7 @@ def add(client, variant, quantity="1", **extra):
         reverse("checkout:basket_add"),
         {"variant": str(variant.pk), "quantity": quantity, **extra},
         follow=True,
+        HTTP_SEC_FETCH_SITE="same-origin",  # as a browser on our product page says
     )
 
 
@@ -95,7 +96,10 @@ def test_adding_beyond_stock_across_two_adds_is_refused(client, dress):
 )
 def test_unknown_variants_are_explained(client, dress, variant, message):
     response = client.post(
-        reverse("checkout:basket_add"), {"variant": variant, "quantity": "1"}, follow=True
+        reverse("checkout:basket_add"),
+        {"variant": variant, "quantity": "1"},
+        follow=True,
+        HTTP_SEC_FETCH_SITE="same-origin",
     )
     assert messages_of(response) == [message]
 
