@@ -90,6 +90,15 @@ def with_variants(products):
     )
 
 
+def page_key(raw: str) -> str:
+    """`?page=` as a key: one spelling per page ("" for the first, "2" for "02"); anything else
+    as written, for DRF refuses it (404) and a refusal is never cached."""
+    number = raw.strip()
+    if number.isascii() and number.isdigit() and int(number) >= 1:
+        return fragments.page_value(number)
+    return raw
+
+
 @extend_schema(parameters=[s.ProductQuerySerializer])
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """Live products, filtered, searched and ordered like the shop's listings and search."""
@@ -100,11 +109,27 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.ProductDetailSerializer if self.action == "retrieve" else s.ProductSerializer
 
+    # What the list understands; anything else in its query string is ignored, and kept out of
+    # its cache keys and links (the paginator builds them from these).
+    query_parameters = (*s.ProductQuerySerializer().fields, "page", "page_size")
+
     def list(self, request, *args, **kwargs):
         """Pages of products are public and the same for everyone: each is serialized once per
-        query and version of the catalog (see catalog.fragments). Bad queries are not cached."""
+        query and version of the catalog (see catalog.fragments), keyed on what the query means
+        rather than how it is written. Bad queries and pages that do not exist are not cached."""
+        query = s.ProductQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        self.filters = query.validated_data
         key = fragments.fragment_key(
-            "api-products", request, request.get_host(), fragments.canonical_query(request.GET)
+            "api-products",
+            request,
+            request.get_host(),
+            sorted(
+                (name, sorted(value) if isinstance(value, list) else value)
+                for name, value in self.filters.items()
+            ),
+            self.paginator.get_page_size(request),
+            page_key(request.query_params.get("page", "")),
         )
         return Response(
             fragments.cached(key, lambda: super(ProductViewSet, self).list(request).data)
@@ -132,9 +157,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
                     Prefetch("gallery_images", queryset=images)
                 )
             )
-        query = s.ProductQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = self.filters
         if "category" in params:
             category = CategoryPage.objects.live().filter(pk=params["category"]).first()
             if category is None:

@@ -1,5 +1,7 @@
 """The catalog's place in the Wagtail admin: its snippets, the Stock view, and the rule that
-only merchandisers create products. The views themselves live in `admin_views`."""
+only merchandisers create products; and, on the site, pages asked for with stray query
+parameters sent on to their canonical URL. The views themselves live in `admin_views` and
+`canonical`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from . import canonical
 from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet
 from .models import ProductPage, ProductVariant
 from .permissions import MERCHANDISE_PERMISSION
@@ -33,3 +36,8 @@ def only_merchandisers_create_products(request, parent_page, page_class):
         )
         return redirect("wagtailadmin_explore", parent_page.pk)
     return None
+
+
+@hooks.register("before_serve_page")
+def send_stray_parameters_away(page, request, serve_args, serve_kwargs):
+    return canonical.for_page(page, request)

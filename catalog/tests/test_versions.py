@@ -1,11 +1,11 @@
 """The catalog's cache versions: who bumps them, and that they live until bumped."""
 
 import pytest
-from django.core.cache import cache
 
 from catalog import versions
 from catalog.stock import adjust_stock
 from catalog.tests.factories import ColourFactory, SizeFactory, SizeGuideFactory
+from catalog.versions import cache
 from storefront import shell
 
 pytestmark = pytest.mark.django_db

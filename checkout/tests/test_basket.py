@@ -166,9 +166,9 @@ def test_basket_page_query_count_does_not_grow_with_lines(client, make_product, 
     assert len(queries) == BASKET_QUERIES, "\n".join(q["sql"][:120] for q in queries)
 
 
-# basket, lines with their variants, products, sizes and colours, gallery images, renditions,
-# site (for the product links); the session comes from the cache
-BASKET_QUERIES = 5
+# the session (from the database: sessions are not kept in Redis), basket, lines with their
+# variants, products, sizes and colours, gallery images, renditions, site (for the product links)
+BASKET_QUERIES = 6
 
 
 def test_the_basket_merges_into_the_account_on_sign_in(client, dress, make_product):

@@ -112,6 +112,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# The limits' Redis: one that never evicts (deploy/README.md). By default the cache's server,
+# which is fine where nothing fills it (make run, a laptop); production requires its own.
+REDIS_LIMITS_URL = env("REDIS_LIMITS_URL", default="") or REDIS_URL
 
 
 def redis_cache(url: str, prefix: str) -> dict:
@@ -132,21 +135,33 @@ def redis_cache(url: str, prefix: str) -> dict:
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    CACHES = {
-        "default": redis_cache(REDIS_URL, "dress"),
+CACHE_ALIASES = ("default", "pages", "renditions")
+
+
+def store_caches(*, cache_url: str, limits_url: str, prefix: str = "") -> dict:
+    """The store's caches, by what eviction may do to them.
+
+    - `default` holds the limits' counters: allauth's sign-in and sign-up limits and DRF's
+      throttles count in Django's default cache, and so do the admin's sign-in limits. Evicted,
+      a counter would forget failed passwords, so this one lives on a Redis that never evicts.
+    - `pages` (rendered fragments, the catalog's versions, the header's shell) and `renditions`
+      hold what can be made again, on the Redis whose memory ceiling evicts what expires.
+    """
+    if not cache_url:
+        locmem = "django.core.cache.backends.locmem.LocMemCache"
+        return {alias: {"BACKEND": locmem, "LOCATION": alias} for alias in CACHE_ALIASES}
+    return {
+        "default": redis_cache(limits_url or cache_url, f"{prefix}limits"),
+        "pages": redis_cache(cache_url, f"{prefix}dress"),
         # Renditions are looked up on every listing; caching them spares a query per image.
-        "renditions": redis_cache(REDIS_URL, "renditions"),
+        "renditions": redis_cache(cache_url, f"{prefix}renditions"),
     }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "renditions",
-        },
-    }
+
+
+CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL)
+# Sessions live in PostgreSQL only: a copy in Redis could be evicted (harmless) or outlive a
+# sign-out that could not reach Redis (not harmless: a copied cookie would stay signed in).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Accounts -------------------------------------------------------------------------------------
 
