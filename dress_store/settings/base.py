@@ -4,6 +4,7 @@ environment (see `.env.example`); `dev`, `test` and `production` only set what i
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -304,7 +305,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "checkout.tasks.reconcile_pending_orders",
         "schedule": 300.0,
     },
+    # Data kept only as long as needed: nightly, in the quiet hours (UTC).
+    "purge-old-mail": {"task": "mail.tasks.purge_old_mail", "schedule": crontab(hour=3, minute=10)},
+    "purge-abandoned-baskets": {
+        "task": "checkout.tasks.purge_abandoned_baskets",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "purge-stripe-events": {
+        "task": "checkout.tasks.purge_stripe_events",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "purge-expired-sessions": {
+        "task": "accounts.tasks.purge_expired_sessions",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
+# How long what the purges above delete is kept, in days. Stripe retries a webhook for three
+# days and keeps an event (which the Dashboard can resend) for thirty: an older id cannot come
+# again.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+BASKET_KEEP_DAYS = env.int("BASKET_KEEP_DAYS", default=30)
+STRIPE_EVENT_KEEP_DAYS = env.int("STRIPE_EVENT_KEEP_DAYS", default=30)
 
 # The REST API ---------------------------------------------------------------------------------
 
