@@ -65,7 +65,8 @@ check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=dress_store.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
 	DJANGO_ALLOWED_HOSTS=shop.example.com DATABASE_URL=postgres://postgres@127.0.0.1:5432/dress_store \
-	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp://127.0.0.1:25 DEFAULT_FROM_EMAIL=shop@example.com \
+	REDIS_URL=redis://127.0.0.1:6379/0 REDIS_LIMITS_URL=redis://127.0.0.1:6380/0 \
+	EMAIL_URL=smtp://127.0.0.1:25 DEFAULT_FROM_EMAIL=shop@example.com \
 	SITE_URL=https://shop.example.com STRIPE_SECRET_KEY=sk_live_check STRIPE_WEBHOOK_SECRET=whsec_check \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

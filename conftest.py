@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Every test starts with an empty cache (only this worker's keys are touched)."""
-    for alias in ("default", "renditions"):
+    for alias in settings.CACHES:
         caches[alias].delete_pattern("*")
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .models import Address, User
 
@@ -65,3 +66,22 @@ class DeleteAccountForm(forms.Form):
 
 class ResendConfirmationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
+
+
+class StaffLoginForm(WagtailLoginForm):
+    """The Wagtail admin's sign-in form, for staff only: Wagtail's own signs in any active user
+    with a password, shoppers included, whose session the shop's mandatory email confirmation
+    would then be bypassed by."""
+
+    error_messages = {
+        **WagtailLoginForm.error_messages,
+        "not_staff": _(
+            "This sign-in is for the store's staff. To sign in to your shopping account, "
+            "please use the shop's sign-in page."
+        ),
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.has_perm("wagtailadmin.access_admin"):
+            raise forms.ValidationError(self.error_messages["not_staff"], code="not_staff")

@@ -2,7 +2,6 @@
 keep a profile on it and an address book beside it."""
 
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
@@ -11,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_avatar, validate_phone
+from .validators import AVATAR_EXTENSIONS, image_format, validate_avatar, validate_phone
 
 COUNTRIES = [
     ("US", _("United States")),
@@ -32,8 +31,11 @@ COUNTRIES = [
 
 
 def avatar_path(user, filename: str) -> str:
-    # A random name: the file's URL must not reveal whose picture it is.
-    return f"avatars/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    """A random name, for the file's URL must not reveal whose picture it is, with the extension
+    of what the picture is (the upload's own name is not to be trusted: Nginx serves the file
+    by its extension)."""
+    extension = AVATAR_EXTENSIONS.get(image_format(user.avatar), "")
+    return f"avatars/{uuid.uuid4().hex}{extension}"
 
 
 def normalize_email(email: str) -> str:

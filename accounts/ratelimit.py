@@ -1,4 +1,5 @@
-"""A fixed-window counter in the shared cache, for the limits allauth does not cover."""
+"""A fixed-window counter in the limits' cache (Django's default, on a Redis that never evicts),
+for the limits allauth does not cover; and the client's address behind the proxies in front."""
 
 from __future__ import annotations
 

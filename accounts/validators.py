@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
-AVATAR_FORMATS = {"JPEG", "PNG", "WEBP"}
+# The picture types an avatar may be, by what Pillow reads in the file, and the file name
+# extension each is stored under.
+AVATAR_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,31}$")
 
 
@@ -19,16 +21,21 @@ def validate_avatar(file) -> None:
             params={"size": file.size / 1024 / 1024},
             code="too_large",
         )
+    if image_format(file) not in AVATAR_EXTENSIONS:
+        raise ValidationError(_("Please upload a JPEG, PNG or WebP picture."), code="invalid_type")
+
+
+def image_format(file) -> str | None:
+    """What kind of picture `file` holds by its content ("JPEG", "PNG", …), whatever its name
+    says; None when it is not one that Pillow reads."""
     try:
         file.seek(0)
         with Image.open(file) as image:
-            image_format = image.format
-    except (OSError, Image.DecompressionBombError):
-        image_format = None
+            return image.format
+    except (OSError, ValueError, Image.DecompressionBombError):  # ValueError: no file at all
+        return None
     finally:
         file.seek(0)
-    if image_format not in AVATAR_FORMATS:
-        raise ValidationError(_("Please upload a JPEG, PNG or WebP picture."), code="invalid_type")
 
 
 def validate_phone(value: str) -> None:

@@ -10,13 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.account import LoginView as WagtailLoginView
 
 from . import ratelimit, services
-from .forms import AddressForm, DeleteAccountForm, ProfileForm, ResendConfirmationForm
+from .forms import (
+    AddressForm,
+    DeleteAccountForm,
+    ProfileForm,
+    ResendConfirmationForm,
+    StaffLoginForm,
+)
 from .models import Address
 
 
@@ -102,8 +109,22 @@ def resend_confirmation(request):
 
 
 class AdminLoginView(WagtailLoginView):
-    """The Wagtail admin's sign-in, refused for a while after too many failures from one address
-    or for one account. (allauth's limits cover the shop's sign-in, not this one.)"""
+    """The Wagtail admin's sign-in: for users who may enter the admin only (a shopper is sent to
+    the shop's sign-in), and refused for a while after too many failures from one address or for
+    one account. (allauth's limits cover the shop's sign-in, not this one.) Forgotten passwords
+    go through the shop's reset page, with its limits and the outbox: Wagtail's own reset is
+    off (WAGTAIL_PASSWORD_RESET_ENABLED)."""
+
+    template_name = "accounts/admin_login.html"
+
+    def get_form_class(self):
+        return StaffLoginForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context["not_staff"] = form is not None and form.has_error(NON_FIELD_ERRORS, "not_staff")
+        return context
 
     def limit_keys(self) -> list[tuple[str, int, int]]:
         ip_limit, ip_window = settings.ADMIN_LOGIN_LIMITS["ip"]

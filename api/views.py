@@ -4,8 +4,9 @@ and serialise, and map the rules' exceptions to statuses."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as LoginRefused
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -96,6 +97,15 @@ def with_variants(products):
     )
 
 
+def page_key(raw: str) -> str:
+    """`?page=` as a key: one spelling per page ("" for the first, "2" for "02"); anything else
+    as written, for DRF refuses it (404) and a refusal is never cached."""
+    number = raw.strip()
+    if number.isascii() and number.isdigit() and int(number) >= 1:
+        return fragments.page_value(number)
+    return raw
+
+
 @extend_schema(parameters=[s.ProductQuerySerializer])
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """Live products, filtered, searched and ordered like the shop's listings and search."""
@@ -106,11 +116,27 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.ProductDetailSerializer if self.action == "retrieve" else s.ProductSerializer
 
+    # What the list understands; anything else in its query string is ignored, and kept out of
+    # its cache keys and links (the paginator builds them from these).
+    query_parameters = (*s.ProductQuerySerializer().fields, "page", "page_size")
+
     def list(self, request, *args, **kwargs):
         """Pages of products are public and the same for everyone: each is serialized once per
-        query and version of the catalog (see catalog.fragments). Bad queries are not cached."""
+        query and version of the catalog (see catalog.fragments), keyed on what the query means
+        rather than how it is written. Bad queries and pages that do not exist are not cached."""
+        query = s.ProductQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        self.filters = query.validated_data
         key = fragments.fragment_key(
-            "api-products", request, request.get_host(), fragments.canonical_query(request.GET)
+            "api-products",
+            request,
+            request.get_host(),
+            sorted(
+                (name, sorted(value) if isinstance(value, list) else value)
+                for name, value in self.filters.items()
+            ),
+            self.paginator.get_page_size(request),
+            page_key(request.query_params.get("page", "")),
         )
         return Response(
             fragments.cached(key, lambda: super(ProductViewSet, self).list(request).data)
@@ -138,9 +164,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
                     Prefetch("gallery_images", queryset=images)
                 )
             )
-        query = s.ProductQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = self.filters
         if "category" in params:
             category = CategoryPage.objects.live().filter(pk=params["category"]).first()
             if category is None:
@@ -302,7 +326,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class TokenView(APIView):
-    """A token for the API, for the email and password of a confirmed account."""
+    """A token for the API, for the email and password of a confirmed account.
+
+    Passwords are checked by allauth's adapter, as on the shop's sign-in, so failures count
+    against the same limits (ACCOUNT_RATE_LIMITS "login_failed": per address and per account):
+    five wrong passwords lock the account here and on the shop's pages alike."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -312,10 +340,15 @@ class TokenView(APIView):
     def post(self, request):
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request, username=data.validated_data["email"], password=data.validated_data["password"]
-        )
-        if user is None:
+        try:
+            user = get_adapter(request).authenticate(
+                request,
+                email=data.validated_data["email"],
+                password=data.validated_data["password"],
+            )
+        except LoginRefused as refused:  # too many failed attempts
+            raise Throttled(detail=refused.messages[0]) from refused
+        if user is None or not user.is_active:
             raise ValidationError(
                 {"non_field_errors": [_("The email address and/or password are not correct.")]}
             )

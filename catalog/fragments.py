@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.utils.connection import ConnectionProxy
 from django.utils.safestring import SafeString, mark_safe
 
 from . import versions
+
+# Fragments can be made again: they live in the cache that may evict (Django's default cache
+# holds the limits' counters, see settings.store_caches).
+cache = ConnectionProxy(caches, "pages")
 
 SECONDS = 10 * 60
 
@@ -31,12 +37,21 @@ def fragment_key(kind: str, request, *parts) -> str:
     return f"fragment:{kind}:{digest[:40]}"
 
 
-def cached(key: str, make: Callable[[], T], seconds: int = SECONDS) -> T:
-    """What is cached under `key`, made and stored first when there is nothing yet."""
+def cached(
+    key: str,
+    make: Callable[[], T],
+    seconds: int = SECONDS,
+    *,
+    keep: Callable[[T], bool] = lambda made: True,
+) -> T:
+    """What is cached under `key`, made and stored first when there is nothing yet; what `keep`
+    says no to (a page past the last, a query with errors) is made each time instead, so that
+    requests cannot make new entries at will."""
     found = cache.get(key)
     if found is None:
         found = make()
-        cache.set(key, found, seconds)
+        if keep(found):
+            cache.set(key, found, seconds)
     return found
 
 
@@ -52,6 +67,34 @@ def render_fragment(template: str, context: dict, request) -> SafeString:
 LEADING_SPACE = re.compile(r"\n[ \t]*(?:\n[ \t]*)*")
 
 
-def canonical_query(query) -> tuple:
-    """A QueryDict as a sorted tuple, so that the order of parameters makes no new key."""
-    return tuple(sorted((name, tuple(sorted(values))) for name, values in query.lists()))
+def understood(query: QueryDict, names: Iterable[str]) -> QueryDict:
+    """The parameters of `query` named in `names`, without empty values, in one order (by name,
+    then value), and with `page` as a plain number (dropped when it is 1 or not a number).
+
+    Fragments are keyed on this and rendered from it, never from the raw query string: a stray
+    parameter (`?z=123`, `utm_source`), another order or a spelling of the same page makes no
+    new entry in the cache, and no link in a cached fragment carries what a caller added."""
+    names = set(names)
+    canonical = QueryDict(mutable=True)
+    for name in sorted(names & set(query)):
+        values = sorted(value for value in query.getlist(name) if value != "")
+        if name == "page":
+            values = [page] if (page := page_value(values[0] if values else "")) else []
+        if values:
+            canonical.setlist(name, values)
+    return canonical
+
+
+def page_value(raw: str) -> str:
+    """A page number as written in a canonical query: "" for the first page or nonsense (the
+    paginators show the first page for both), the number without leading zeros otherwise."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return ""
+    number = int(raw)
+    return str(number) if number > 1 else ""
+
+
+def page_number(query: QueryDict) -> int:
+    """The page an `understood` query asks for."""
+    return int(query.get("page") or 1)

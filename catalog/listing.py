@@ -19,6 +19,8 @@ from .money import format_money
 from .queries import facets, filter_products, products_under, sort_products, with_card_data
 
 PER_PAGE = 24
+# What a listing reads from its query string: its filters and the page.
+PARAMETERS = (*ProductFilterForm.base_fields, "page")
 
 
 def cached_facets(request, root: Page, products: QuerySet) -> tuple[list, list]:
@@ -68,34 +70,42 @@ class RenderedListing:
     page_number: int
     product_count: int
     is_filtered: bool
+    # Whether the query was all valid and its page exists: only then is the listing kept.
+    is_exact: bool = True
 
 
 def rendered_listing(request, *, root: Page) -> RenderedListing:
-    """The listing of `root`'s subtree for this query string: rendered once per query and
-    version of the catalog, then served from the cache."""
-    key = fragments.fragment_key(
-        "listing", request, root.pk, fragments.canonical_query(request.GET)
+    """The listing of `root`'s subtree for the parameters of this query string that a listing
+    reads (`PARAMETERS`, see `fragments.understood`): rendered once per query and version of the
+    catalog, then served from the cache. A query with filters that do not apply, or a page past
+    the last, is rendered each time rather than kept."""
+    query = fragments.understood(request.GET, PARAMETERS)
+    key = fragments.fragment_key("listing", request, root.pk, query.urlencode())
+    return fragments.cached(
+        key,
+        lambda: render_listing(request, root=root, query=query),
+        keep=lambda made: made.is_exact,
     )
-    return fragments.cached(key, lambda: render_listing(request, root=root))
 
 
-def render_listing(request, *, root: Page) -> RenderedListing:
+def render_listing(request, *, root: Page, query: QueryDict) -> RenderedListing:
     base = products_under(root)
     sizes, colours = cached_facets(request, root, base)
-    form = ProductFilterForm(request.GET or None, sizes=sizes, colours=colours)
+    form = ProductFilterForm(query or None, sizes=sizes, colours=colours)
     filters = form.filters()
     products = sort_products(filter_products(base, filters), filters.get("sort"))
-    page = Paginator(with_card_data(products), PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    wanted = fragments.page_number(query)
+    page = Paginator(with_card_data(products), PER_PAGE).get_page(wanted)
+    without_page = query.copy()
+    without_page.pop("page", None)
     is_filtered = any(key != "sort" for key in filters)
     context = {
         "products": page,
         "filter_form": form,
         "sizes": sizes,
         "colours": colours,
-        "active_filters": active_filters(request.GET, filters, sizes, colours),
-        "filters_query": query.urlencode(),
+        "active_filters": active_filters(query, filters, sizes, colours),
+        "filters_query": without_page.urlencode(),
         "is_filtered": is_filtered,
     }
     return RenderedListing(
@@ -103,4 +113,5 @@ def render_listing(request, *, root: Page) -> RenderedListing:
         page_number=page.number,
         product_count=page.paginator.count,
         is_filtered=is_filtered,
+        is_exact=not form.errors and page.number == wanted,
     )

@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
+from django.utils.connection import ConnectionProxy
+
+# In the cache that may evict (Django's default cache holds the limits' counters): versions have
+# no expiry, and that Redis evicts only what expires.
+cache = ConnectionProxy(caches, "pages")
 
 CATALOG_KEY = "catalog:version"
 STOCK_KEY = "catalog:stock-version"

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import fragments
+from . import canonical, fragments
 from .listing import PER_PAGE
 from .models import CategoryPage, ProductPage
 from .queries import with_card_data
@@ -34,16 +34,22 @@ class SearchForm(forms.Form):
 class RenderedResults:
     html: SafeString
     count: int
+    is_exact: bool = True  # False for a page past the last: shown, but not kept
 
 
 @require_GET
 def search(request):
+    if redirect := canonical.without_strays(request, canonical.SEARCH_PARAMETERS):
+        return redirect
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = None
     if query:
-        key = fragments.fragment_key("search", request, query, request.GET.get("page"))
-        results = fragments.cached(key, lambda: render_results(request, query))
+        page = fragments.page_number(fragments.understood(request.GET, ["page"]))
+        key = fragments.fragment_key("search", request, query, page)
+        results = fragments.cached(
+            key, lambda: render_results(request, query, page), keep=lambda made: made.is_exact
+        )
     context = {"form": form, "query": query, "results": results}
     if not results or not results.count:
         context["suggested_categories"] = (
@@ -52,8 +58,8 @@ def search(request):
     return render(request, "catalog/search.html", context)
 
 
-def render_results(request, query: str) -> RenderedResults:
-    page = Paginator(RankedProducts(query), PER_PAGE).get_page(request.GET.get("page"))
+def render_results(request, query: str, page_number: int) -> RenderedResults:
+    page = Paginator(RankedProducts(query), PER_PAGE).get_page(page_number)
     products = list(with_card_data(in_rank_order(ProductPage.objects.all(), page.object_list)))
     context = {
         "query": query,
@@ -65,4 +71,5 @@ def render_results(request, query: str) -> RenderedResults:
     return RenderedResults(
         html=fragments.render_fragment("catalog/includes/search_results.html", context, request),
         count=len(products),
+        is_exact=page.number == page_number,
     )

@@ -1,6 +1,7 @@
 """The catalog's place in the Wagtail admin: its snippets, the Stock view, each product's variant
-grid, and the rule that only merchandisers create products. The views themselves live in
-`admin_views`."""
+grid, and the rule that only merchandisers create products; and, on the site, pages asked for
+with stray query parameters sent on to their canonical URL. The views themselves live in
+`admin_views` and `canonical`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from . import canonical
 from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
 from .models import ProductPage, ProductVariant
 from .permissions import MERCHANDISE_PERMISSION
@@ -79,3 +81,8 @@ def go_on_to_the_variant_grid(request, page):
         messages.info(request, _("Now tick the sizes and colours it is sold in, with their stock."))
         return redirect("catalog_variant_grid", page.pk)
     return None
+
+
+@hooks.register("before_serve_page")
+def send_stray_parameters_away(page, request, serve_args, serve_kwargs):
+    return canonical.for_page(page, request)

@@ -285,11 +285,13 @@ def set_quantity(basket: Basket | None, *, line_id, quantity) -> BasketLine:
     check_stock(line.variant, quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity"])
+    basket.save(update_fields=["updated_at"])  # touched: see checkout.retention
     return line
 
 
 def remove(basket: Basket | None, *, line_id) -> None:
     line_of(basket, line_id).delete()
+    basket.save(update_fields=["updated_at"])
 
 
 @transaction.atomic

@@ -76,6 +76,7 @@ def production_environment(
     *,
     database_url: str,
     redis_url: str,
+    limits_redis_url: str,
     site_url: str,
     media_root: Path,
     static_root: Path,
@@ -94,6 +95,7 @@ def production_environment(
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        "REDIS_LIMITS_URL": limits_redis_url,
         "EMAIL_URL": email_url,
         "DEFAULT_FROM_EMAIL": "The Dress Store <shop@example.com>",
         "SITE_URL": site_url,
@@ -122,6 +124,7 @@ def production_stack(
     database_url: str,
     redis_url: str,
     media_root: Path,
+    limits_redis_url: str | None = None,
     nodes: int = 2,
     workers: int = 2,
     email_url: str = "consolemail://",
@@ -147,6 +150,8 @@ def production_stack(
     env = production_environment(
         database_url=database_url,
         redis_url=redis_url,
+        # One server for both is enough here: nothing fills the cache to a ceiling.
+        limits_redis_url=limits_redis_url or redis_url,
         site_url=site_url,
         media_root=media_root,
         static_root=static_root,

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from . import retention
 from .delivery import Outcome, backoff, deliver_message, due_messages
 from .models import OutboxMessage
 
@@ -21,6 +22,12 @@ def deliver(self, message_id: int) -> str:
 def requeue_unsent() -> int:
     """Beat, every minute: queue again what the queue lost."""
     return sum(queue_delivery(message_id) for message_id in due_messages())
+
+
+@shared_task
+def purge_old_mail() -> int:
+    """Beat, daily: sent and failed mail past OUTBOX_KEEP_DAYS goes."""
+    return retention.purge_old_mail()
 
 
 def queue_delivery(message_id: int) -> bool:

@@ -14,10 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from wagtail.models import Page, Site
 
 from .models import StoreSettings
+
+# In the cache that may evict: the shell can be built again (Django's default cache holds the
+# limits' counters, see settings.store_caches).
+cache = ConnectionProxy(caches, "pages")
 
 CACHE_KEY = "store-shell:v3:{site_id}"  # the version changes with the Shell class
 CACHE_SECONDS = 60 * 60

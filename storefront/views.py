@@ -1,7 +1,7 @@
 """The site's plain URLs: the health check, robots.txt and the favicon."""
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
@@ -20,13 +20,18 @@ def database_state() -> str:
 
 
 def redis_state() -> str:
+    """Both Redis servers: the cache's (`pages`) and the limits' (`default`)."""
     if not settings.REDIS_URL:
         return "not configured"
-    try:
-        cache.set("healthz", "ok", 10)
-        return "ok" if cache.get("healthz") == "ok" else "error: no round trip"
-    except Exception as error:
-        return f"error: {type(error).__name__}"
+    for alias, name in (("pages", "cache"), ("default", "limits")):
+        cache = caches[alias]
+        try:
+            cache.set("healthz", "ok", 10)
+            if cache.get("healthz") != "ok":
+                return f"error: no round trip ({name})"
+        except Exception as error:
+            return f"error: {type(error).__name__} ({name})"
+    return "ok"
 
 
 @never_cache

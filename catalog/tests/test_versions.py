@@ -1,7 +1,6 @@
 """The catalog's cache versions: who bumps them, and that they live until bumped."""
 
 import pytest
-from django.core.cache import cache
 
 from catalog import versions
 from catalog.stock import adjust_stock
@@ -11,6 +10,7 @@ from catalog.tests.factories import (
     SizeFactory,
     SizeGuideFactory,
 )
+from catalog.versions import cache
 from storefront import shell
 
 pytestmark = pytest.mark.django_db

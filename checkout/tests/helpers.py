@@ -39,7 +39,10 @@ def messages_of(response) -> list[str]:
 def fill_basket(client, variant, quantity=1):
     """Add to the basket as the product page's form does; the shopper lands on the basket."""
     response = client.post(
-        reverse("checkout:basket_add"), {"variant": variant.pk, "quantity": quantity}, follow=True
+        reverse("checkout:basket_add"),
+        {"variant": variant.pk, "quantity": quantity},
+        follow=True,
+        HTTP_SEC_FETCH_SITE="same-origin",  # as a browser on our product page says
     )
     assert response.redirect_chain == [(reverse("checkout:basket"), 302)]
 

@@ -71,7 +71,11 @@ def test_one_basket_holds_at_most_ten_of_a_piece(client, make_product):
     fill_basket(client, dress, 9)
 
     # When the shopper asks for 2 more, then sets the line to 50
-    client.post(reverse("checkout:basket_add"), {"variant": dress.pk, "quantity": 2})
+    client.post(
+        reverse("checkout:basket_add"),
+        {"variant": dress.pk, "quantity": 2},
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
     line = BasketLine.objects.get()
     response = client.post(
         reverse("checkout:basket_update", args=[line.pk]), {"quantity": 50}, follow=True
@@ -116,7 +120,12 @@ def test_a_private_product_cannot_be_added_or_bought(client, private_dress, stri
     variant = private_dress.variants.get()
 
     # When a visitor posts its variant to the basket, by form and by the API
-    page = client.post(reverse("checkout:basket_add"), {"variant": variant.pk}, follow=True)
+    page = client.post(
+        reverse("checkout:basket_add"),
+        {"variant": variant.pk},
+        follow=True,
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
     api = client.post(
         "/api/v1/basket/lines/", {"variant": variant.pk}, content_type="application/json"
     )

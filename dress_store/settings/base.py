@@ -4,6 +4,7 @@ environment (see `.env.example`); `dev`, `test` and `production` only set what i
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -113,6 +114,9 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# The limits' Redis: one that never evicts (deploy/README.md). By default the cache's server,
+# which is fine where nothing fills it (make run, a laptop); production requires its own.
+REDIS_LIMITS_URL = env("REDIS_LIMITS_URL", default="") or REDIS_URL
 
 
 def redis_cache(url: str, prefix: str) -> dict:
@@ -133,21 +137,33 @@ def redis_cache(url: str, prefix: str) -> dict:
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    CACHES = {
-        "default": redis_cache(REDIS_URL, "dress"),
+CACHE_ALIASES = ("default", "pages", "renditions")
+
+
+def store_caches(*, cache_url: str, limits_url: str, prefix: str = "") -> dict:
+    """The store's caches, by what eviction may do to them.
+
+    - `default` holds the limits' counters: allauth's sign-in and sign-up limits and DRF's
+      throttles count in Django's default cache, and so do the admin's sign-in limits. Evicted,
+      a counter would forget failed passwords, so this one lives on a Redis that never evicts.
+    - `pages` (rendered fragments, the catalog's versions, the header's shell) and `renditions`
+      hold what can be made again, on the Redis whose memory ceiling evicts what expires.
+    """
+    if not cache_url:
+        locmem = "django.core.cache.backends.locmem.LocMemCache"
+        return {alias: {"BACKEND": locmem, "LOCATION": alias} for alias in CACHE_ALIASES}
+    return {
+        "default": redis_cache(limits_url or cache_url, f"{prefix}limits"),
+        "pages": redis_cache(cache_url, f"{prefix}dress"),
         # Renditions are looked up on every listing; caching them spares a query per image.
-        "renditions": redis_cache(REDIS_URL, "renditions"),
+        "renditions": redis_cache(cache_url, f"{prefix}renditions"),
     }
-else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "renditions": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "renditions",
-        },
-    }
+
+
+CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL)
+# Sessions live in PostgreSQL only: a copy in Redis could be evicted (harmless) or outlive a
+# sign-out that could not reach Redis (not harmless: a copied cookie would stay signed in).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Accounts -------------------------------------------------------------------------------------
 
@@ -190,8 +206,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Nginx is the one proxy in front: the client's address is the last hop it adds.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
-# The Wagtail admin's sign-in is not allauth's: it gets limits of its own (accounts.views).
+# The Wagtail admin's sign-in is not allauth's: it gets limits of its own (accounts.views), and
+# forgotten passwords go through the shop's reset page, with its limits and the outbox.
 ADMIN_LOGIN_LIMITS = {"ip": (10, 60), "email": (5, 300)}
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
@@ -288,7 +306,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "checkout.tasks.reconcile_pending_orders",
         "schedule": 300.0,
     },
+    # Data kept only as long as needed: nightly, in the quiet hours (UTC).
+    "purge-old-mail": {"task": "mail.tasks.purge_old_mail", "schedule": crontab(hour=3, minute=10)},
+    "purge-abandoned-baskets": {
+        "task": "checkout.tasks.purge_abandoned_baskets",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "purge-stripe-events": {
+        "task": "checkout.tasks.purge_stripe_events",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "purge-expired-sessions": {
+        "task": "accounts.tasks.purge_expired_sessions",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
+# How long what the purges above delete is kept, in days. Stripe retries a webhook for three
+# days and keeps an event (which the Dashboard can resend) for thirty: an older id cannot come
+# again.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+BASKET_KEEP_DAYS = env.int("BASKET_KEEP_DAYS", default=30)
+STRIPE_EVENT_KEEP_DAYS = env.int("STRIPE_EVENT_KEEP_DAYS", default=30)
 
 # The REST API ---------------------------------------------------------------------------------
 

@@ -9,13 +9,14 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env, redis_cache
+from .base import REDIS_URL, env, store_caches
 
 REQUIRED_ENVIRONMENT = (
     "DJANGO_SECRET_KEY",
     "DJANGO_ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "REDIS_LIMITS_URL",
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "SITE_URL",
@@ -43,11 +44,8 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-CACHES = {
-    "default": redis_cache(REDIS_URL, "dress"),
-    "renditions": redis_cache(REDIS_URL, "renditions"),
-}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The limits on a Redis of their own that never evicts; the rest on the cache's (deploy/README.md).
+CACHES = store_caches(cache_url=REDIS_URL, limits_url=env("REDIS_LIMITS_URL"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)

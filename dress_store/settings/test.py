@@ -4,7 +4,7 @@ import os
 import socket
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, github_provider, redis_cache
+from .base import BASE_DIR, env, github_provider, store_caches
 
 
 def free_port() -> int:
@@ -21,13 +21,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/dress_store"),
 }
 # Database 1, and a prefix per pytest-xdist worker: tests clear their own keys and no one else's.
+# The limits share the server (tests fill no cache to its ceiling).
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/1")
+REDIS_LIMITS_URL = env("REDIS_LIMITS_URL", default=REDIS_URL)
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
-CACHES = {
-    "default": redis_cache(REDIS_URL, f"test-{WORKER}"),
-    "renditions": redis_cache(REDIS_URL, f"test-{WORKER}-renditions"),
-}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL, prefix=f"test-{WORKER}-")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Mail goes to Django's outbox, unless a test's Celery worker is given an SMTP server.

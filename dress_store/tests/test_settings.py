@@ -25,8 +25,8 @@ def test_production_refuses_to_start_without_its_secrets():
     assert result.returncode != 0
     assert (
         "The production settings need these environment variables, which are not set: "
-        "DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, EMAIL_URL, "
-        "DEFAULT_FROM_EMAIL, SITE_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET"
+        "DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL, REDIS_LIMITS_URL, "
+        "EMAIL_URL, DEFAULT_FROM_EMAIL, SITE_URL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET"
     ) in result.stderr
 
 
@@ -37,6 +37,7 @@ def test_production_starts_with_them():
             "DJANGO_ALLOWED_HOSTS": "shop.example.com",
             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/dress_store",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "REDIS_LIMITS_URL": "redis://127.0.0.1:6380/0",
             "EMAIL_URL": "smtp://127.0.0.1:25",
             "DEFAULT_FROM_EMAIL": "shop@example.com",
             "SITE_URL": "https://shop.example.com",
