@@ -13,18 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 
-from conftest import database_url_of_tests
 from deploy.stack import production_stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def stack(tmp_path_factory, make_product):
+def stack(tmp_path_factory, make_product, database_url):
     make_product(title="Stack Slip Dress", slug="stack-slip-dress")
     with production_stack(
         workdir=tmp_path_factory.mktemp("stack"),
-        database_url=database_url_of_tests(),
+        database_url=database_url,
         redis_url=settings.REDIS_URL,
         media_root=settings.MEDIA_ROOT,
         static_root=tmp_path_factory.getbasetemp() / "static",

@@ -21,7 +21,6 @@ import redis
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
-from conftest import database_url_of_tests
 from dress_store.settings.test import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,13 +93,13 @@ def redis_servers(tmp_path):
     limits.stop()
 
 
-def production(cache: RedisServer, limits: RedisServer) -> dict:
+def production(cache: RedisServer, limits: RedisServer, database_url: str) -> dict:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))},
         "DJANGO_SETTINGS_MODULE": "dress_store.settings.production",
         "DJANGO_SECRET_KEY": "x" * 60,
         "DJANGO_ALLOWED_HOSTS": "shop.example.com",
-        "DATABASE_URL": database_url_of_tests(),
+        "DATABASE_URL": database_url,
         "REDIS_URL": cache.url,
         "REDIS_LIMITS_URL": limits.url,
         "EMAIL_URL": "smtp://127.0.0.1:1",
@@ -182,9 +181,9 @@ def shopper():
     return user
 
 
-def test_filling_the_cache_does_not_forget_failed_sign_ins(redis_servers, shopper):
+def test_filling_the_cache_does_not_forget_failed_sign_ins(redis_servers, shopper, database_url):
     cache, limits = redis_servers
-    browser = Shopper(production(cache, limits))
+    browser = Shopper(production(cache, limits, database_url))
 
     # Given an account locked by five wrong passwords
     for _ in range(5):
@@ -199,9 +198,9 @@ def test_filling_the_cache_does_not_forget_failed_sign_ins(redis_servers, shoppe
     browser.close()
 
 
-def test_signing_out_holds_even_while_redis_does_not_answer(redis_servers, shopper):
+def test_signing_out_holds_even_while_redis_does_not_answer(redis_servers, shopper, database_url):
     cache, limits = redis_servers
-    browser = Shopper(production(cache, limits))
+    browser = Shopper(production(cache, limits, database_url))
 
     # Given a signed-in shopper whose session cookie someone else has a copy of
     assert browser.do(f"sign-in {PASSWORD}")["status"] == 302
