@@ -7,12 +7,15 @@ from __future__ import annotations
 import uuid
 from decimal import InvalidOperation
 
+import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -49,6 +52,25 @@ class OrderInspectView(InspectView):
         return context
 
 
+class OrderFilterSet(WagtailFilterSet):
+    to_ship = django_filters.BooleanFilter(
+        label=_("To ship"),
+        method="filter_to_ship",
+        widget=forms.CheckboxInput,
+        help_text=_("Paid and not shipped yet, whatever part was refunded."),
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Placed"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Order
+        fields = ["payment_status", "fulfilment_status"]
+
+    def filter_to_ship(self, queryset, name, value):
+        return queryset.to_ship() if value else queryset
+
+
 class OrderAdminViewSet(ModelViewSet):
     model = Order
     icon = "list-ul"
@@ -59,18 +81,20 @@ class OrderAdminViewSet(ModelViewSet):
     copy_view_enabled = False
     list_per_page = 50
     search_fields = ["number", "email"]
-    list_filter = {"status": ["exact"], "created_at": ["date__gte", "date__lte"]}
+    filterset_class = OrderFilterSet
     list_display = [
         TitleColumn("number", label=_("Number"), url_name="orders:inspect"),
         "email",
-        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("payment_status", label=_("Payment"), accessor="get_payment_status_display"),
+        Column("fulfilment_status", label=_("Shipping"), accessor="get_fulfilment_status_display"),
         MoneyColumn("total", label=_("Total"), accessor="total"),
         DateColumn("created_at", label=_("Placed")),
     ]
     list_export = [
         "number",
         "email",
-        "status",
+        "payment_status",
+        "fulfilment_status",
         "currency",
         "subtotal",
         "discount_total",
@@ -176,7 +200,7 @@ def cancel(request, pk: int):
         messages.success(
             request,
             _("Order %(number)s is now %(status)s.")
-            % {"number": order.number, "status": order.get_status_display()},
+            % {"number": order.number, "status": order.get_payment_status_display().lower()},
         )
     return back_to_order(order)
 

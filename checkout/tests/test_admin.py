@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from checkout.models import DiscountCode, Order, OrderStatus
+from checkout.models import DiscountCode, FulfilmentStatus, Order, PaymentStatus
 from checkout.tests.factories import OrderFactory, PaymentFactory, RefundFactory
 from checkout.tests.helpers import check_out, fill_basket, pay
 from mail.models import OutboxMessage
@@ -38,7 +38,7 @@ def test_merchandiser_finds_and_inspects_orders(client, staff, paid_order):
     # Given Gail's order paid today, and Bob's, placed a week ago and shipped
     bob = OrderFactory(
         email="bob@example.com",
-        status=OrderStatus.SHIPPED,
+        fulfilment_status=FulfilmentStatus.SHIPPED,
         created_at=timezone.now() - timedelta(days=7),
     )
     client.force_login(staff["merchandiser"])
@@ -51,9 +51,10 @@ def test_merchandiser_finds_and_inspects_orders(client, staff, paid_order):
     assert found() == [paid_order.number, bob.number]
     assert found(q=paid_order.number) == [paid_order.number]
     assert found(q="gail@") == [paid_order.number]
-    assert found(status="shipped") == [bob.number]
+    assert found(fulfilment_status="shipped") == [bob.number]
+    assert found(to_ship="on") == [paid_order.number]
     today = timezone.localdate().isoformat()
-    assert found(created_at__date__gte=today) == [paid_order.number]
+    assert found(created_at_from=today) == [paid_order.number]
 
     # And its page shows what was bought
     page = soup_of(client.get(reverse("orders:inspect", args=[paid_order.pk])))
@@ -68,9 +69,11 @@ def test_merchandiser_finds_and_inspects_orders(client, staff, paid_order):
 
 def test_the_order_page_lists_payments_refunds_and_history(client, staff):
     # Given an order paid through Stripe, then refunded 20.00 with the piece put back in stock
-    order = OrderFactory(status=OrderStatus.PENDING_PAYMENT)
-    order.move_to(OrderStatus.PAID)
-    order.move_to(OrderStatus.PARTIALLY_REFUNDED, note="Refunded $20.00", by=staff["merchandiser"])
+    order = OrderFactory(payment_status=PaymentStatus.PENDING)
+    order.move_payment(PaymentStatus.PAID)
+    order.move_payment(
+        PaymentStatus.PARTLY_REFUNDED, note="Refunded $20.00", by=staff["merchandiser"]
+    )
     order.refunded_total = Decimal("20.00")
     order.save()
     PaymentFactory(order=order, stripe_payment_intent="pi_test_paid")
@@ -95,8 +98,8 @@ def test_the_order_page_lists_payments_refunds_and_history(client, staff):
         ["$20.00", "Succeeded", "re_test_back", "restocked"]
     ]
     assert [item.split(": ", 1)[1] for item in listed("History")] == [
-        "Awaiting payment → Paid",
-        "Paid → Partly refunded (Refunded $20.00) · Ann Shopper",
+        "Payment: Awaiting payment → Paid",
+        "Payment: Paid → Partly refunded (Refunded $20.00) · Ann Shopper",
     ]
 
 
@@ -120,8 +123,8 @@ def test_merchandiser_ships_with_a_tracking_number(client, staff, paid_order):
         ],
     )
     paid_order.refresh_from_db()
-    assert (paid_order.status, paid_order.tracking_number) == (
-        OrderStatus.SHIPPED,
+    assert (paid_order.fulfilment_status, paid_order.tracking_number) == (
+        FulfilmentStatus.SHIPPED,
         "1Z999AA10123456784",
     )
     shipped = OutboxMessage.objects.get(kind="orders/shipped")
@@ -131,7 +134,12 @@ def test_merchandiser_ships_with_a_tracking_number(client, staff, paid_order):
     again = client.post(ship, {"tracking_number": "again"}, follow=True)
     assert answer(again) == (
         [(inspect, 302)],
-        [("error", "An order that is shipped cannot become shipped.")],
+        [
+            (
+                "error",
+                f"Order {paid_order.number} is already marked shipped; the shopper was told then.",
+            )
+        ],
     )
     assert OutboxMessage.objects.filter(kind="orders/shipped").count() == 1
 
@@ -154,8 +162,8 @@ def test_merchandiser_refunds_part_with_restock(client, staff, paid_order, dress
         [("success", f"Refunded $100.00 of order {paid_order.number}.")],
     )
     paid_order.refresh_from_db()
-    assert (paid_order.status, paid_order.refunded_total) == (
-        OrderStatus.PARTIALLY_REFUNDED,
+    assert (paid_order.payment_status, paid_order.refunded_total) == (
+        PaymentStatus.PARTLY_REFUNDED,
         Decimal("100.00"),
     )
     dress.refresh_from_db()
@@ -189,10 +197,10 @@ def test_merchandiser_cancels_an_unpaid_order(client, shopper, staff, dress, str
     # Then it is cancelled and the dress is back on sale
     assert answer(response) == (
         [(reverse("orders:inspect", args=[order.pk]), 302)],
-        [("success", f"Order {order.number} is now Cancelled.")],
+        [("success", f"Order {order.number} is now cancelled.")],
     )
     order.refresh_from_db()
-    assert order.status == OrderStatus.CANCELLED
+    assert order.payment_status == PaymentStatus.CANCELLED
     dress.refresh_from_db()
     assert dress.stock == 3
 
@@ -208,7 +216,7 @@ def test_editors_cannot_see_or_touch_orders(client, staff, paid_order):
     )
     assert answer(ship) == REFUSED
     paid_order.refresh_from_db()
-    assert paid_order.status == OrderStatus.PAID
+    assert paid_order.payment_status == PaymentStatus.PAID
     assert answer(client.get(reverse("discount_codes:index"), follow=True)) == REFUSED
 
 
@@ -252,17 +260,23 @@ def test_merchandiser_creates_a_discount_code(client, staff):
 
 
 def test_dashboard_shows_todays_trade_to_merchandisers(client, staff, paid_order):
-    # Given today's paid order (200.00), one awaiting payment, and one paid two days ago
-    OrderFactory(status=OrderStatus.PENDING_PAYMENT)
+    # Given today's paid order (200.00) with 5.00 given back today, one awaiting payment, and
+    # one paid two days ago and partly refunded then, not shipped yet
+    RefundFactory(
+        order=paid_order, amount=Decimal("5.00"), status="succeeded", settled_at=timezone.now()
+    )
+    OrderFactory(payment_status=PaymentStatus.PENDING)
     two_days_ago = timezone.now() - timedelta(days=2)
-    OrderFactory(status=OrderStatus.PAID, created_at=two_days_ago, paid_at=two_days_ago)
+    OrderFactory(
+        payment_status=PaymentStatus.PARTLY_REFUNDED, created_at=two_days_ago, paid_at=two_days_ago
+    )
 
     # When a merchandiser opens the dashboard, then it sums up today's trade
     client.force_login(staff["merchandiser"])
     dashboard = soup_of(client.get(reverse("wagtailadmin_home")))
     panel = dashboard.select_one("section:has(#trade-heading)")
     assert panel.select_one("p").get_text() == (
-        "2 orders placed, 1 paid, $200.00 taken. 2 to ship, 1 awaiting payment."
+        "2 orders placed, 1 paid, $195.00 taken after refunds. 2 to ship, 1 awaiting payment."
     )
 
     # And an editor's dashboard has no such panel
