@@ -40,10 +40,19 @@ def split_statuses(apps, schema_editor):
 
 def join_statuses(apps, schema_editor):
     Order = apps.get_model("checkout", "Order")
+    OrderStatusChange = apps.get_model("checkout", "OrderStatusChange")
+    old_name = {"pending": "pending_payment", "partly_refunded": "partially_refunded"}
+    for change in OrderStatusChange.objects.iterator():
+        if change.kind == "fulfilment":
+            change.from_status = (
+                "paid" if change.from_status == "unfulfilled" else change.from_status
+            )
+        else:
+            change.from_status = old_name.get(change.from_status, change.from_status)
+            change.to_status = old_name.get(change.to_status, change.to_status)
+        change.save(update_fields=["from_status", "to_status"])
     for order in Order.objects.only("pk", "payment_status", "fulfilment_status").iterator():
-        status = {"pending": "pending_payment", "partly_refunded": "partially_refunded"}.get(
-            order.payment_status, order.payment_status
-        )
+        status = old_name.get(order.payment_status, order.payment_status)
         if status == "paid" and order.fulfilment_status in FULFILMENT:
             status = order.fulfilment_status
         Order.objects.filter(pk=order.pk).update(status=status)
