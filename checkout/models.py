@@ -382,6 +382,12 @@ class Refund(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     stripe_refund_id = models.CharField(max_length=255, unique=True)
     amount = models.DecimalField(**MONEY)
+    # Of `amount`, what was the shipping's; the rest is its lines' (RefundLine) or, for a custom
+    # amount or one made in Stripe's dashboard, not tied to any line.
+    shipping_amount = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    # The key of the form that asked for it here (empty for one made in Stripe's dashboard): the
+    # same confirmation sent twice finds its refund instead of making another.
+    key = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUCCEEDED)
     failure_reason = models.CharField(_("why it failed"), max_length=100, blank=True)
     reason = models.CharField(max_length=255, blank=True)
@@ -394,6 +400,26 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund {self.stripe_refund_id} of {self.amount} for {self.order}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether it is money back, or on its way back (not failed or cancelled)."""
+        return self.status in (self.Status.PENDING, self.Status.SUCCEEDED)
+
+
+class RefundLine(models.Model):
+    """Pieces of an order line refunded, and what the shopper paid for them."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="refunds")
+    quantity = models.PositiveIntegerField()
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.product_title}: {self.amount}"
 
 
 class StripeEvent(models.Model):

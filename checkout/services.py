@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Address, mailbox_of
 from accounts.services import save_address as save_to_address_book
-from catalog.money import format_money, from_minor_units, to_minor_units
+from catalog.money import from_minor_units, to_minor_units
 from catalog.queries import is_public
 from catalog.stock import InsufficientStock, release, reserve
 from mail.outbox import send_mail
@@ -49,7 +49,6 @@ from .models import (
     OrderLine,
     Payment,
     PaymentStatus,
-    Refund,
 )
 from .pricing import check_discount, find_discount, shipping_option, totals
 
@@ -535,146 +534,6 @@ def cancel_unpaid(order_id: int, *, by=None, note: str = "") -> Order:
                 )
             )
     return abandon(order.pk, to=P.CANCELLED, note=note or _("Cancelled by the shop."), by=by)
-
-
-def refund(
-    order_id: int, *, amount: Decimal, restock: dict[int, int] | None = None, key: str, by=None
-) -> Refund:
-    """Refund part or all of a paid order through Stripe, optionally putting pieces back in
-    stock. `key` makes a repeated submission a no-op at Stripe and here. The refund is recorded
-    with the status Stripe gives it: only a succeeded one counts as money back."""
-    order = Order.objects.get(pk=order_id)
-    left = order.refundable_total
-    if order.payment_status == P.REFUNDED or (order.is_paid and order.refunded_total and left <= 0):
-        raise CheckoutError(_("This order is refunded in full: there is nothing left to refund."))
-    if not order.is_paid:
-        raise CheckoutError(_("Only a paid order can be refunded."))
-    if left <= 0:
-        raise CheckoutError(_("Nothing was paid for this order, so there is nothing to refund."))
-    if amount <= 0 or amount > left:
-        raise CheckoutError(
-            _("The refund must be more than nothing and at most %(left)s.")
-            % {"left": format_money(left, order.currency)}
-        )
-    result = payments.create_refund(
-        payment_intent=order.stripe_payment_intent,
-        amount=amount,
-        currency=order.currency,
-        key=f"refund-{order.number}-{key}",
-        order_number=order.number,
-    )
-    refund = record_refund(result, by=by)
-    if restock and refund is not None:
-        restock_lines(refund.pk, restock)
-    return refund
-
-
-def record_refund(result: payments.RefundResult, *, by=None) -> Refund | None:
-    """Record a refund of one of our orders, or what became of it, once however many times
-    Stripe or the admin report it. A refund counts as money back (the order's refunded total,
-    its status and the shopper's mail) when it succeeds, and only then; a failed one is kept and
-    shown to staff. Never raises for an event Stripe repeats or sends out of order."""
-    with transaction.atomic():
-        order = (
-            Order.objects.select_for_update()
-            .filter(stripe_payment_intent=result.payment_intent or "-")
-            .first()
-        )
-        if order is None:
-            logger.warning("Refund %s belongs to no order of ours.", result.id)
-            return None
-        refund, _created = Refund.objects.get_or_create(
-            stripe_refund_id=result.id,
-            defaults={
-                "order": order,
-                "amount": from_minor_units(result.amount, order.currency),
-                "status": Refund.Status.PENDING,
-                "by": by,
-            },
-        )
-        settle_refund(order, refund, result)
-    return refund
-
-
-def settle_refund(order: Order, refund: Refund, result: payments.RefundResult) -> None:
-    """Move a recorded refund to what Stripe now says, counting its money when it succeeds."""
-    status = result.status if result.status in Refund.Status.values else Refund.Status.PENDING
-    if status == refund.status:  # a repeat, or an event that says nothing new
-        return
-    was = refund.status
-    refund.status = status
-    refund.failure_reason = result.failure_reason
-    if status == Refund.Status.SUCCEEDED:
-        count_refund(order, refund)
-    elif status in (Refund.Status.FAILED, Refund.Status.CANCELED):
-        logger.error(
-            "Refund %s of order %s %s at Stripe (%s).",
-            refund.stripe_refund_id,
-            order.number,
-            status,
-            result.failure_reason or "no reason given",
-        )
-        if was == Refund.Status.SUCCEEDED:  # the money came back to us after all
-            order.refunded_total -= refund.amount
-            order.save(update_fields=["refunded_total", "updated_at"])
-        refund.settled_at = timezone.now()
-    refund.save(update_fields=["status", "failure_reason", "settled_at"])
-
-
-def count_refund(order: Order, refund: Refund) -> None:
-    """A refund succeeded: it is money back to the shopper, who is told."""
-    refund.status = Refund.Status.SUCCEEDED
-    refund.settled_at = timezone.now()
-    refund.save(update_fields=["status", "settled_at"])
-    order.refunded_total += refund.amount
-    status = P.REFUNDED if order.refunded_total >= order.total else P.PARTLY_REFUNDED
-    if order.can_pay_move(status):
-        order.move_payment(
-            status, note=_("Refunded %(amount)s.") % {"amount": refund.amount}, by=refund.by
-        )
-    order.save(update_fields=["refunded_total", "payment_status", "updated_at"])
-    send_mail(
-        to=order.email,
-        template="orders/refunded",
-        context={**order_mail_context(order), "amount": refund.amount},
-    )
-
-
-def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
-    """Put refunded pieces back on sale: at most what each line sold and was not restocked yet."""
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund_id)
-        if refund.restocked:
-            return
-        back = {}
-        for line in OrderLine.objects.select_for_update().filter(
-            order_id=refund.order_id, pk__in=quantities
-        ):
-            quantity = max(0, min(quantities[line.pk], line.quantity - line.restocked_quantity))
-            if quantity and line.variant_id:
-                line.restocked_quantity += quantity
-                line.save(update_fields=["restocked_quantity"])
-                back[line.variant_id] = back.get(line.variant_id, 0) + quantity
-        release(back)
-        refund.restocked = bool(back)
-        refund.save(update_fields=["restocked"])
-
-
-def refund_reported(refund: dict) -> None:
-    """Webhook (refund.created, refund.updated, refund.failed): a refund made here or in
-    Stripe's dashboard, or what became of it."""
-    record_refund(payments.RefundResult.of(refund))
-
-
-def charge_refunded(charge: dict) -> None:
-    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Its event does not list
-    the refunds (Stripe API versions since 2022-11-15), so they are asked for; only ours are."""
-    intent = charge.get("payment_intent") or ""
-    if not Order.objects.filter(stripe_payment_intent=intent or "-").exists():
-        logger.warning("Charge %s belongs to no order of ours.", charge.get("id"))
-        return
-    for result in payments.list_refunds(intent):
-        record_refund(result)
 
 
 # Accounts and orders ----------------------------------------------------------------------------

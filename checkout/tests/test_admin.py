@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.test.utils.form_data import querydict_from_html
 
 from accounts.tests.factories import UserFactory
 from checkout.models import DiscountCode, FulfilmentStatus, Order, PaymentStatus
@@ -144,17 +145,25 @@ def test_merchandiser_ships_with_a_tracking_number(client, staff, paid_order):
     assert OutboxMessage.objects.filter(kind="orders/shipped").count() == 1
 
 
-def test_merchandiser_refunds_part_with_restock(client, staff, paid_order, dress):
+def test_merchandiser_refunds_an_amount_of_their_own_with_restock(client, staff, paid_order, dress):
     # Given a merchandiser on a paid order of 2 dresses (200.00)
     client.force_login(staff["merchandiser"])
     refund = reverse("orders:refund", args=[paid_order.pk])
     inspect = reverse("orders:inspect", args=[paid_order.pk])
     line = paid_order.lines.get()
 
-    # When they refund 100.00 and put one dress back in stock
-    response = client.post(
-        refund, {"amount": "100.00", "key": "k1", f"restock-{line.pk}": "1"}, follow=True
-    )
+    def step(data: dict, *, confirm: bool):
+        form = querydict_from_html(client.get(refund).content.decode(), form_id="refund-form")
+        form.update({**data, "review": ""})
+        review = client.post(refund, form)
+        if not confirm:
+            return review
+        confirmed = querydict_from_html(review.content.decode(), form_id="refund-confirm-form")
+        confirmed["confirm"] = ""
+        return client.post(refund, confirmed, follow=True)
+
+    # When they choose an amount of their own, 100.00, put one dress back on sale, and confirm
+    response = step({"mode": "amount", "amount": "100.00", f"restock-{line.pk}": "1"}, confirm=True)
 
     # Then Stripe refunded it, the order says so, and the dress is on sale again
     assert answer(response) == (
@@ -169,17 +178,12 @@ def test_merchandiser_refunds_part_with_restock(client, staff, paid_order, dress
     dress.refresh_from_db()
     assert dress.stock == 2
 
-    # And more than is left, or no amount at all, is refused with what to do
-    too_much = client.post(refund, {"amount": "500.00", "key": "k2"}, follow=True)
-    assert answer(too_much) == (
-        [(inspect, 302)],
-        [("error", "The refund must be more than nothing and at most $100.00.")],
-    )
-    nonsense = client.post(refund, {"amount": "lots", "key": "k3"}, follow=True)
-    assert answer(nonsense) == (
-        [(inspect, 302)],
-        [("error", "Enter the amount to refund, such as 25.00.")],
-    )
+    # And more than is left, or no amount at all, is refused beside the amount
+    too_much = soup_of(step({"mode": "amount", "amount": "500.00"}, confirm=False))
+    assert too_much.select_one("#id_amount")["aria-invalid"] == "true"
+    assert "The refund must be at most $100.00, what is left to refund." in too_much.get_text()
+    nonsense = soup_of(step({"mode": "amount", "amount": "lots"}, confirm=False))
+    assert "Enter a number." in nonsense.get_text()
     paid_order.refresh_from_db()
     assert paid_order.refunded_total == Decimal("100.00")
 
@@ -294,10 +298,10 @@ def test_the_order_page_offers_what_the_order_allows(client, shopper, staff, dre
 
     def offered() -> list[str]:
         page = client.get(inspect).content.decode()
-        actions = ("Mark shipped", "Refund through Stripe", "Cancel this unpaid order")
+        actions = ("Mark shipped", "Refund…", "Cancel this unpaid order")
         return [action for action in actions if action in page]
 
     # Then it can only be cancelled; once paid, only shipped or refunded
     assert offered() == ["Cancel this unpaid order"]
     pay(shopper, stripe_standin, order)
-    assert offered() == ["Mark shipped", "Refund through Stripe"]
+    assert offered() == ["Mark shipped", "Refund…"]

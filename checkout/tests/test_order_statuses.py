@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from checkout import services
+from checkout import refunds, services
 from checkout.models import FulfilmentStatus, Order, PaymentStatus
 from checkout.tests.helpers import check_out, fill_basket, pay
 from mail.models import OutboxMessage
@@ -36,7 +36,7 @@ def shipped_mails(order) -> int:
 
 def test_a_goodwill_refund_leaves_a_paid_order_to_ship(client, paid, staff):
     # Given a paid order, not shipped, given a 5.00 goodwill refund
-    services.refund(paid.pk, amount=Decimal("5.00"), key="goodwill")
+    refunds.refund(paid.pk, amount=Decimal("5.00"), key="goodwill")
     paid.refresh_from_db()
     assert (paid.payment_status, paid.fulfilment_status) == (P.PARTLY_REFUNDED, F.UNFULFILLED)
 
@@ -61,7 +61,7 @@ def test_a_refund_after_shipping_leaves_the_order_shipped(client, paid, staff):
     services.mark_shipped(paid.pk, tracking_number="1Z1")
 
     # When part of it is refunded
-    services.refund(paid.pk, amount=Decimal("20.00"), key="part")
+    refunds.refund(paid.pk, amount=Decimal("20.00"), key="part")
 
     # Then it is still shipped and partly refunded, with both moves in its history
     paid.refresh_from_db()
@@ -88,7 +88,7 @@ def test_a_refund_after_shipping_leaves_the_order_shipped(client, paid, staff):
 
 def test_the_shopper_sees_payment_and_shipping_apart(client, paid):
     services.mark_shipped(paid.pk, tracking_number="1Z1")
-    services.refund(paid.pk, amount=Decimal("20.00"), key="part")
+    refunds.refund(paid.pk, amount=Decimal("20.00"), key="part")
 
     # Gail's order joins an account of hers, where she sees both statuses
     gail = UserFactory(email="gail@example.com")

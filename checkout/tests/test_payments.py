@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout import payments, services
+from checkout import payments, refunds, services
 from checkout.models import (
     BasketLine,
     Order,
@@ -217,7 +217,7 @@ def test_partial_then_full_refund_with_restock(client, placed, stripe_standin, d
     order = pay(client, stripe_standin, placed)
     line = order.lines.get()
 
-    services.refund(order.pk, amount=Decimal("50.00"), restock={line.pk: 1}, key="first")
+    refunds.refund(order.pk, amount=Decimal("50.00"), restock={line.pk: 1}, key="first")
     order.refresh_from_db()
     assert (order.payment_status, order.refunded_total) == (
         PaymentStatus.PARTLY_REFUNDED,
@@ -230,7 +230,7 @@ def test_partial_then_full_refund_with_restock(client, placed, stripe_standin, d
     post_event(client, event("charge.refunded", standin_charge(stripe_standin, order), "evt_r1"))
     assert Refund.objects.count() == 1
 
-    services.refund(order.pk, amount=Decimal("150.00"), key="second")
+    refunds.refund(order.pk, amount=Decimal("150.00"), key="second")
     order.refresh_from_db()
     assert (order.payment_status, order.refunded_total) == (
         PaymentStatus.REFUNDED,
@@ -239,7 +239,7 @@ def test_partial_then_full_refund_with_restock(client, placed, stripe_standin, d
     assert OutboxMessage.objects.filter(kind="orders/refunded").count() == 2
 
     with pytest.raises(services.CheckoutError):
-        services.refund(order.pk, amount=Decimal("1.00"), key="third")
+        refunds.refund(order.pk, amount=Decimal("1.00"), key="third")
 
 
 def test_a_refund_made_at_stripe_is_recorded_from_the_webhook(client, placed, stripe_standin):
@@ -263,8 +263,8 @@ def test_a_refund_made_at_stripe_is_recorded_from_the_webhook(client, placed, st
 
 def test_the_same_refund_submitted_twice_refunds_once(client, placed, stripe_standin):
     order = pay(client, stripe_standin, placed)
-    services.refund(order.pk, amount=Decimal("30.00"), key="double-click")
-    services.refund(order.pk, amount=Decimal("30.00"), key="double-click")
+    refunds.refund(order.pk, amount=Decimal("30.00"), key="double-click")
+    refunds.refund(order.pk, amount=Decimal("30.00"), key="double-click")
     order.refresh_from_db()
     assert order.refunded_total == Decimal("30.00")
     assert Refund.objects.count() == 1

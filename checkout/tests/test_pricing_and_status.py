@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from checkout import services
+from checkout import refunds, services
 from checkout.exceptions import CheckoutError, DiscountInvalid, IllegalTransition
 from checkout.models import DiscountCode, FulfilmentStatus, PaymentStatus
 from checkout.pricing import check_discount, discount_amount, find_discount, spread_discount, totals
@@ -221,7 +221,7 @@ def test_an_order_allows_what_the_services_do(payment, fulfilment):
             else r"^Only a paid order can be refunded\.$"
         )
         with pytest.raises(CheckoutError, match=refusal):
-            services.refund(refunded.pk, amount=Decimal("1.00"), key="k")
+            refunds.refund(refunded.pk, amount=Decimal("1.00"), key="k")
 
 
 def test_a_paid_order_that_cost_nothing_cannot_be_refunded():
@@ -236,4 +236,4 @@ def test_a_paid_order_that_cost_nothing_cannot_be_refunded():
     with pytest.raises(
         CheckoutError, match=r"^Nothing was paid for this order, so there is nothing to refund\.$"
     ):
-        services.refund(order.pk, amount=Decimal("1.00"), key="k")
+        refunds.refund(order.pk, amount=Decimal("1.00"), key="k")
