@@ -307,7 +307,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderStatusChange
-        fields = ["from_status", "to_status", "note", "at"]
+        fields = ["kind", "from_status", "to_status", "note", "at"]
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -319,7 +319,8 @@ class OrderSerializer(serializers.ModelSerializer):
         model = Order
         fields = [
             "number",
-            "status",
+            "payment_status",
+            "fulfilment_status",
             "email",
             "currency",
             "subtotal",

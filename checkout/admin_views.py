@@ -5,23 +5,27 @@ and report what it says; what an order allows now is the order's to answer (`can
 from __future__ import annotations
 
 import uuid
-from decimal import InvalidOperation
 
+import django_filters
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from catalog.money import format_money
 
-from . import services
+from . import refunds, services
 from .exceptions import CheckoutError
-from .forms import RefundForm
+from .forms import RefundForm, ShipForm
 from .models import DiscountCode, Order, Refund
 from .permissions import CHANGE_ORDER
 
@@ -44,9 +48,28 @@ class OrderInspectView(InspectView):
             refunds=order.refunds.all(),
             history=order.status_changes.select_related("by"),
             can_change=self.request.user.has_perm(CHANGE_ORDER),
-            refund_key=uuid.uuid4().hex,
+            ship_form=ShipForm(),
         )
         return context
+
+
+class OrderFilterSet(WagtailFilterSet):
+    to_ship = django_filters.BooleanFilter(
+        label=_("To ship"),
+        method="filter_to_ship",
+        widget=forms.CheckboxInput,
+        help_text=_("Paid and not shipped yet, whatever part was refunded."),
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Placed"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Order
+        fields = ["payment_status", "fulfilment_status"]
+
+    def filter_to_ship(self, queryset, name, value):
+        return queryset.to_ship() if value else queryset
 
 
 class OrderAdminViewSet(ModelViewSet):
@@ -59,18 +82,20 @@ class OrderAdminViewSet(ModelViewSet):
     copy_view_enabled = False
     list_per_page = 50
     search_fields = ["number", "email"]
-    list_filter = {"status": ["exact"], "created_at": ["date__gte", "date__lte"]}
+    filterset_class = OrderFilterSet
     list_display = [
         TitleColumn("number", label=_("Number"), url_name="orders:inspect"),
         "email",
-        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("payment_status", label=_("Payment"), accessor="get_payment_status_display"),
+        Column("fulfilment_status", label=_("Shipping"), accessor="get_fulfilment_status_display"),
         MoneyColumn("total", label=_("Total"), accessor="total"),
         DateColumn("created_at", label=_("Placed")),
     ]
     list_export = [
         "number",
         "email",
-        "status",
+        "payment_status",
+        "fulfilment_status",
         "currency",
         "subtotal",
         "discount_total",
@@ -85,7 +110,7 @@ class OrderAdminViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("<int:pk>/ship/", require_POST(ship), name="ship"),
-            path("<int:pk>/refund/", require_POST(refund), name="refund"),
+            path("<int:pk>/refund/", RefundView.as_view(), name="refund"),
             path("<int:pk>/cancel/", require_POST(cancel), name="cancel"),
         ]
 
@@ -102,12 +127,14 @@ def back_to_order(order: Order):
 
 def ship(request, pk: int):
     order = changeable_order(request, pk)
-    tracking = request.POST.get("tracking_number", "").strip()
-    if not tracking:
-        messages.error(request, _("Enter the tracking number the courier gave you."))
+    form = ShipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["tracking_number"][0])
         return back_to_order(order)
     try:
-        services.mark_shipped(order.pk, tracking_number=tracking[:64], by=request.user)
+        services.mark_shipped(
+            order.pk, tracking_number=form.cleaned_data["tracking_number"].strip(), by=request.user
+        )
     except CheckoutError as error:
         messages.error(request, error.message)
     else:
@@ -119,34 +146,74 @@ def ship(request, pk: int):
     return back_to_order(order)
 
 
-def refund(request, pk: int):
-    order = changeable_order(request, pk)
-    form = RefundForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the amount to refund, such as 25.00."))
-        return back_to_order(order)
-    restock = {}
-    for line in order.lines.all():
-        try:
-            quantity = int(request.POST.get(f"restock-{line.pk}", "0") or 0)
-        except ValueError:
-            quantity = 0
-        if quantity > 0:
-            restock[line.pk] = quantity
-    try:
-        made = services.refund(
-            order.pk,
-            amount=form.cleaned_data["amount"],
-            restock=restock,
-            key=form.cleaned_data["key"],
-            by=request.user,
+class RefundView(WagtailAdminTemplateMixin, TemplateView):
+    """Refund an order in two steps: choose pieces (at what the shopper paid for them), the
+    shipping, or an amount of one's own, and what goes back on sale; then confirm what will be
+    refunded and restocked. Only the confirmation calls Stripe."""
+
+    template_name = "checkout/admin/refund_form.html"
+    header_icon = "undo"
+
+    def dispatch(self, request, pk: int):
+        self.order = changeable_order(request, pk)
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return _("Refund order %(number)s") % {"number": self.order.number}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *super().get_breadcrumbs_items(),
+            {"url": reverse("orders:index"), "label": _("Orders")},
+            {"url": reverse("orders:inspect", args=[self.order.pk]), "label": self.order.number},
+            {"url": "", "label": _("Refund")},
+        ]
+
+    def make_form(self, data=None) -> RefundForm:
+        form = RefundForm(
+            data,
+            states=refunds.line_states(self.order),
+            shipping_left=refunds.refundable_shipping(self.order),
         )
-    except (CheckoutError, InvalidOperation) as error:
-        messages.error(request, getattr(error, "message", str(error)))
-    else:
+        if data is None:
+            form.initial["key"] = uuid.uuid4().hex
+        return form
+
+    def get(self, request, pk: int):
+        if not self.order.can_refund:
+            messages.error(request, _("There is nothing to refund on this order."))
+            return back_to_order(self.order)
+        return self.render_to_response(self.get_context_data(form=self.make_form()))
+
+    def post(self, request, pk: int):
+        form = self.make_form(request.POST)
+        if not form.is_valid() or "edit" in request.POST:
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            plan = refunds.plan_refund(
+                self.order,
+                quantities=form.quantities("refund"),
+                restock=form.quantities("restock"),
+                shipping=form.cleaned_data.get("shipping", False),
+                custom_amount=form.custom_amount(),
+                reason=form.cleaned_data["reason"],
+            )
+        except refunds.RefundInvalid as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        if "confirm" not in request.POST:
+            return self.render_to_response(
+                self.get_context_data(form=form, plan=plan),
+                template="checkout/admin/refund_confirm.html",
+            )
+        try:
+            made = refunds.refund_plan(plan, key=form.cleaned_data["key"], by=request.user)
+        except CheckoutError as error:
+            messages.error(request, error.message)
+            return back_to_order(self.order)
         figures = {
-            "amount": format_money(form.cleaned_data["amount"], order.currency),
-            "number": order.number,
+            "amount": format_money(plan.amount, self.order.currency),
+            "number": self.order.number,
         }
         if made.status == Refund.Status.SUCCEEDED:
             messages.success(request, _("Refunded %(amount)s of order %(number)s.") % figures)
@@ -163,7 +230,12 @@ def refund(request, pk: int):
             messages.error(
                 request, _("Stripe could not refund %(amount)s of order %(number)s.") % figures
             )
-    return back_to_order(order)
+        return back_to_order(self.order)
+
+    def render_to_response(self, context, template=None, **kwargs):
+        if template:
+            self.template_name = template
+        return super().render_to_response(context, **kwargs)
 
 
 def cancel(request, pk: int):
@@ -176,7 +248,7 @@ def cancel(request, pk: int):
         messages.success(
             request,
             _("Order %(number)s is now %(status)s.")
-            % {"number": order.number, "status": order.get_status_display()},
+            % {"number": order.number, "status": order.get_payment_status_display().lower()},
         )
     return back_to_order(order)
 

@@ -12,7 +12,7 @@ from wagtail.admin.ui.components import Component
 from catalog.models import MerchandisingSettings, ProductVariant
 from catalog.money import format_money
 
-from .models import Order, OrderStatus
+from .models import Order, Payment, PaymentStatus, Refund
 
 
 class TradePanel(Component):
@@ -24,17 +24,22 @@ class TradePanel(Component):
 
     def get_context_data(self, parent_context=None):
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-        paid = Order.objects.filter(paid_at__gte=today)
-        figures = paid.aggregate(count=Count("pk"), revenue=Sum("total"))
+        taken = Payment.objects.filter(created_at__gte=today).aggregate(
+            count=Count("pk"), total=Sum("amount")
+        )
+        given_back = Refund.objects.filter(
+            status=Refund.Status.SUCCEEDED, settled_at__gte=today
+        ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
         threshold = MerchandisingSettings.load().low_stock_threshold
         return {
             "orders_today": Order.objects.filter(created_at__gte=today).count(),
-            "paid_today": figures["count"],
-            "revenue_today": format_money(figures["revenue"] or Decimal("0")),
+            "paid_today": taken["count"],
+            # Takings: what was paid today, less what went back today.
+            "revenue_today": format_money((taken["total"] or Decimal("0")) - given_back),
             "awaiting_payment": Order.objects.filter(
-                status=OrderStatus.PENDING_PAYMENT, created_at__gte=today - timedelta(days=1)
+                payment_status=PaymentStatus.PENDING, created_at__gte=today - timedelta(days=1)
             ).count(),
-            "to_ship": Order.objects.filter(status=OrderStatus.PAID).count(),
+            "to_ship": Order.objects.to_ship().count(),
             "low_stock": ProductVariant.objects.select_related("product", "size", "colour")
             .filter(stock__lte=threshold)
             .order_by("stock", "product__title")[:10],

@@ -63,10 +63,12 @@ class DiscountInvalid(DetailsInvalid):
 
 
 class IllegalTransition(CheckoutError):
+    """A status move the order's machine does not allow; the statuses come by their names."""
+
     def __init__(self, current: str, requested: str):
         super().__init__(
             _("An order that is %(current)s cannot become %(requested)s.")
-            % {"current": current.replace("_", " "), "requested": requested.replace("_", " ")}
+            % {"current": str(current).lower(), "requested": str(requested).lower()}
         )
 
 

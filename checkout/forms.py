@@ -71,10 +71,87 @@ class CheckoutForm(forms.ModelForm):
         )
 
 
-class RefundForm(forms.Form):
-    """The admin's refund of an order (the lines to restock are read beside it)."""
-
-    amount = forms.DecimalField(
-        label=_("Amount"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+class ShipForm(forms.Form):
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=64,
+        help_text=_("As the courier gave it: the shopper gets it by email."),
+        error_messages={"required": _("Enter the tracking number the courier gave you.")},
     )
-    key = forms.CharField(widget=forms.HiddenInput)  # one refund per submission, however often sent
+
+
+class RefundForm(forms.Form):
+    """The admin's refund of an order: pieces of its lines (each refunded at what the shopper
+    paid for it, its share of any discount taken off), the shipping, or, as an explicit choice,
+    an amount of one's own; and pieces to put back on sale. The amounts are the service's to
+    compute (checkout.refunds.plan_refund): nothing here reads a price."""
+
+    LINES, AMOUNT = "lines", "amount"
+    mode = forms.ChoiceField(
+        label=_("Refund"),
+        choices=[
+            (LINES, _("Pieces and shipping, at what was paid for them")),
+            (AMOUNT, _("An amount of my own")),
+        ],
+        widget=forms.RadioSelect,
+        initial=LINES,
+    )
+    shipping = forms.BooleanField(label=_("Refund the shipping"), required=False)
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=10,
+        decimal_places=2,
+        help_text=_("Only when refunding an amount of your own, such as a goodwill gesture."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=255,
+        help_text=_("For the order's history, e.g. \u201cToo small, returned\u201d."),
+    )
+    key = forms.CharField(
+        widget=forms.HiddenInput
+    )  # one refund per confirmation, however often sent
+
+    def __init__(self, data=None, *, states, shipping_left: Decimal):
+        super().__init__(data)
+        self.states = states
+        for state in states:
+            line = state.line
+            self.fields[f"refund-{line.pk}"] = forms.IntegerField(
+                label=_("Pieces to refund"),
+                min_value=0,
+                max_value=state.refundable_quantity,
+                initial=0,
+                required=False,
+            )
+            self.fields[f"restock-{line.pk}"] = forms.IntegerField(
+                label=_("Pieces back on sale"),
+                min_value=0,
+                max_value=state.restockable_quantity,
+                initial=0,
+                required=False,
+            )
+        if shipping_left <= 0:
+            del self.fields["shipping"]
+
+    def rows(self):
+        for state in self.states:
+            yield state, self[f"refund-{state.line.pk}"], self[f"restock-{state.line.pk}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == self.AMOUNT and not cleaned.get("amount"):
+            self.add_error("amount", _("Enter the amount to refund, such as 25.00."))
+        return cleaned
+
+    def quantities(self, prefix: str) -> dict[int, int]:
+        return {
+            state.line.pk: self.cleaned_data.get(f"{prefix}-{state.line.pk}") or 0
+            for state in self.states
+        }
+
+    def custom_amount(self) -> Decimal | None:
+        return self.cleaned_data["amount"] if self.cleaned_data["mode"] == self.AMOUNT else None

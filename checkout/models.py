@@ -65,31 +65,44 @@ class BasketLine(models.Model):
         return f"{self.quantity} × {self.variant}"
 
 
-class OrderStatus(models.TextChoices):
-    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+class PaymentStatus(models.TextChoices):
+    """Where the shopper's money is."""
+
+    PENDING = "pending", _("Awaiting payment")
     PAID = "paid", _("Paid")
-    SHIPPED = "shipped", _("Shipped")
-    DELIVERED = "delivered", _("Delivered")
+    PARTLY_REFUNDED = "partly_refunded", _("Partly refunded")
+    REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
     EXPIRED = "expired", _("Expired")
-    REFUNDED = "refunded", _("Refunded")
-    PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
 
 
-S = OrderStatus
-# Where an order may go from each status. Anything else is refused by Order.move_to.
-TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED, S.EXPIRED},
-    S.PAID: {S.SHIPPED, S.REFUNDED, S.PARTIALLY_REFUNDED},
-    S.PARTIALLY_REFUNDED: {S.SHIPPED, S.PARTIALLY_REFUNDED, S.REFUNDED},
-    S.SHIPPED: {S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED},
-    S.DELIVERED: {S.PARTIALLY_REFUNDED, S.REFUNDED},
-    S.CANCELLED: set(),
-    S.EXPIRED: set(),
-    S.REFUNDED: set(),
+class FulfilmentStatus(models.TextChoices):
+    """Where the pieces are."""
+
+    UNFULFILLED = "unfulfilled", _("Not shipped yet")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    RETURNED = "returned", _("Returned")
+
+
+P, F = PaymentStatus, FulfilmentStatus
+# Where each status may go. Anything else is refused by Order.move_payment/move_fulfilment.
+PAYMENT_MOVES: dict[str, set[str]] = {
+    P.PENDING: {P.PAID, P.CANCELLED, P.EXPIRED},
+    P.PAID: {P.PARTLY_REFUNDED, P.REFUNDED},
+    P.PARTLY_REFUNDED: {P.PARTLY_REFUNDED, P.REFUNDED},  # another part comes back
+    P.REFUNDED: set(),
+    P.CANCELLED: set(),
+    P.EXPIRED: set(),
 }
-# Statuses in which the customer has paid and the money has not all gone back.
-PAID_STATUSES = {S.PAID, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED}
+FULFILMENT_MOVES: dict[str, set[str]] = {
+    F.UNFULFILLED: {F.SHIPPED},
+    F.SHIPPED: {F.DELIVERED, F.RETURNED},
+    F.DELIVERED: {F.RETURNED},
+    F.RETURNED: set(),
+}
+# The shopper has paid and not all of it has gone back: the order is theirs to receive.
+MONEY_HELD = {P.PAID, P.PARTLY_REFUNDED}
 
 
 def new_order_number() -> str:
@@ -103,16 +116,20 @@ class OrderQuerySet(models.QuerySet):
     def awaiting_payment(self) -> OrderQuerySet:
         """Unpaid orders still within their reservation: they hold stock (and a discount's use)
         until they are paid, cancelled or past their time."""
-        return self.filter(status=S.PENDING_PAYMENT).filter(
+        return self.filter(payment_status=P.PENDING).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
         )
 
     def using_codes(self) -> OrderQuerySet:
         """Orders that use up their discount code: paid ones, and unpaid ones still within
         their reservation (not cancelled, expired or left unpaid past their time)."""
-        return self.exclude(status__in=[S.CANCELLED, S.EXPIRED]).exclude(
-            status=S.PENDING_PAYMENT, expires_at__lte=timezone.now()
+        return self.exclude(payment_status__in=[P.CANCELLED, P.EXPIRED]).exclude(
+            payment_status=P.PENDING, expires_at__lte=timezone.now()
         )
+
+    def to_ship(self) -> OrderQuerySet:
+        """Paid orders not shipped yet, whatever part of them was refunded."""
+        return self.filter(payment_status__in=MONEY_HELD, fulfilment_status=F.UNFULFILLED)
 
 
 class Order(models.Model):
@@ -131,8 +148,11 @@ class Order(models.Model):
     mailbox = models.CharField(max_length=254, editable=False, db_index=True, default="")
     # Kept while the order awaits payment, for the limit of unpaid orders per client address.
     client_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=20, choices=OrderStatus, default=S.PENDING_PAYMENT
+    payment_status = models.CharField(
+        _("payment"), max_length=20, choices=PaymentStatus, default=P.PENDING
+    )
+    fulfilment_status = models.CharField(
+        _("shipping"), max_length=20, choices=FulfilmentStatus, default=F.UNFULFILLED
     )
     currency = models.CharField(_("currency"), max_length=3)
     subtotal = models.DecimalField(_("subtotal"), **MONEY)
@@ -176,7 +196,12 @@ class Order(models.Model):
         verbose_name = _("order")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["status", "expires_at"], name="checkout_order_pending_due"),
+            models.Index(
+                fields=["payment_status", "expires_at"], name="checkout_order_pending_due"
+            ),
+            models.Index(
+                fields=["fulfilment_status", "payment_status"], name="checkout_order_to_ship"
+            ),
             models.Index(Upper("email"), name="checkout_order_email_ci"),
         ]
 
@@ -189,29 +214,39 @@ class Order(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "mailbox"}
         super().save(*args, **kwargs)
 
-    def move_to(self, status: str, *, note: str = "", by=None) -> OrderStatusChange:
-        """The one way an order's status changes: legal moves only, each one recorded. Call it
+    def move_payment(self, status: str, *, note: str = "", by=None) -> OrderStatusChange:
+        """The one way the payment status changes: legal moves only, each one recorded. Call it
         on a row locked with select_for_update; the caller saves the order."""
-        if not self.can_move_to(status):
-            raise IllegalTransition(self.status, status)
+        return self._move(OrderStatusChange.Kind.PAYMENT, status, note=note, by=by)
+
+    def move_fulfilment(self, status: str, *, note: str = "", by=None) -> OrderStatusChange:
+        """The one way the fulfilment status changes, as move_payment."""
+        return self._move(OrderStatusChange.Kind.FULFILMENT, status, note=note, by=by)
+
+    def _move(self, kind: str, status: str, *, note: str, by) -> OrderStatusChange:
+        field, moves, names = KINDS[kind]
+        current = getattr(self, field)
+        if status not in moves[current]:
+            raise IllegalTransition(names(current).label, names(status).label)
         change = OrderStatusChange(
-            order=self, from_status=self.status, to_status=status, note=note, by=by
+            order=self, kind=kind, from_status=current, to_status=status, note=note, by=by
         )
-        self.status = status
+        setattr(self, field, status)
         now = timezone.now()
-        if status == S.PAID:
+        if status == P.PAID:
             self.paid_at = now
-        elif status == S.SHIPPED:
+        elif status == F.SHIPPED:
             self.shipped_at = now
         change.save()
         return change
 
-    def can_move_to(self, status: str) -> bool:
-        return status in TRANSITIONS[self.status]
+    def can_pay_move(self, status: str) -> bool:
+        return status in PAYMENT_MOVES[self.payment_status]
 
     @property
     def is_paid(self) -> bool:
-        return self.status in PAID_STATUSES
+        """The shopper paid, and not all of it went back."""
+        return self.payment_status in MONEY_HELD
 
     @property
     def refundable_total(self) -> Decimal:
@@ -227,7 +262,8 @@ class Order(models.Model):
 
     @property
     def can_ship(self) -> bool:
-        return self.can_move_to(S.SHIPPED)
+        """A paid order not shipped yet, whatever part of it was refunded."""
+        return self.is_paid and F.SHIPPED in FULFILMENT_MOVES[self.fulfilment_status]
 
     @property
     def can_refund(self) -> bool:
@@ -236,7 +272,7 @@ class Order(models.Model):
     @property
     def can_cancel(self) -> bool:
         """Only an unpaid order is cancelled; a paid one is refunded."""
-        return self.can_move_to(S.CANCELLED)
+        return self.can_pay_move(P.CANCELLED)
 
     def address_lines(self) -> list[str]:
         return [
@@ -277,11 +313,17 @@ class OrderLine(models.Model):
 
 
 class OrderStatusChange(models.Model):
-    """One move of an order's status, for the history the shopper and the shop see."""
+    """One move of an order's payment or fulfilment status, for the history the shopper and
+    the shop see."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment")
+        FULFILMENT = "fulfilment", _("Shipping")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=OrderStatus)
-    to_status = models.CharField(max_length=20, choices=OrderStatus)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.PAYMENT)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
     note = models.CharField(max_length=255, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -292,7 +334,20 @@ class OrderStatusChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.order}: {self.from_status} → {self.to_status}"
+        return f"{self.order}: {self.kind} {self.from_status} → {self.to_status}"
+
+    def from_label(self) -> str:
+        return KINDS[self.kind][2](self.from_status).label
+
+    def to_label(self) -> str:
+        return KINDS[self.kind][2](self.to_status).label
+
+
+# Each kind of status: the order's field, its moves, and its names.
+KINDS = {
+    OrderStatusChange.Kind.PAYMENT: ("payment_status", PAYMENT_MOVES, PaymentStatus),
+    OrderStatusChange.Kind.FULFILMENT: ("fulfilment_status", FULFILMENT_MOVES, FulfilmentStatus),
+}
 
 
 class Payment(models.Model):
@@ -327,6 +382,12 @@ class Refund(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
     stripe_refund_id = models.CharField(max_length=255, unique=True)
     amount = models.DecimalField(**MONEY)
+    # Of `amount`, what was the shipping's; the rest is its lines' (RefundLine) or, for a custom
+    # amount or one made in Stripe's dashboard, not tied to any line.
+    shipping_amount = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    # The key of the form that asked for it here (empty for one made in Stripe's dashboard): the
+    # same confirmation sent twice finds its refund instead of making another.
+    key = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUCCEEDED)
     failure_reason = models.CharField(_("why it failed"), max_length=100, blank=True)
     reason = models.CharField(max_length=255, blank=True)
@@ -339,6 +400,26 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund {self.stripe_refund_id} of {self.amount} for {self.order}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether it is money back, or on its way back (not failed or cancelled)."""
+        return self.status in (self.Status.PENDING, self.Status.SUCCEEDED)
+
+
+class RefundLine(models.Model):
+    """Pieces of an order line refunded, and what the shopper paid for them."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="refunds")
+    quantity = models.PositiveIntegerField()
+    amount = models.DecimalField(**MONEY)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.product_title}: {self.amount}"
 
 
 class StripeEvent(models.Model):

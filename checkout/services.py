@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Address, mailbox_of
 from accounts.services import save_address as save_to_address_book
-from catalog.money import format_money, from_minor_units, to_minor_units
+from catalog.money import from_minor_units, to_minor_units
 from catalog.queries import is_public
 from catalog.stock import InsufficientStock, release, reserve
 from mail.outbox import send_mail
@@ -44,16 +44,16 @@ from .models import (
     Basket,
     BasketLine,
     DiscountCode,
+    FulfilmentStatus,
     Order,
     OrderLine,
-    OrderStatus,
     Payment,
-    Refund,
+    PaymentStatus,
 )
 from .pricing import check_discount, find_discount, shipping_option, totals
 
 logger = logging.getLogger(__name__)
-S = OrderStatus
+P, F = PaymentStatus, FulfilmentStatus
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def give_up_earlier_orders(basket: Basket | None) -> None:
     earlier order turns out to be paid meanwhile, it is fulfilled and the shopper told."""
     if basket is None:
         return
-    for order in Order.objects.filter(basket=basket, status=S.PENDING_PAYMENT):
+    for order in Order.objects.filter(basket=basket, payment_status=P.PENDING):
         try:
             settled = cancel_unpaid(order.pk, note=_("Replaced by a new checkout of the basket."))
         except PaymentOnItsWay as error:
@@ -300,7 +300,7 @@ def start_payment(order: Order) -> str:
     try:
         session = payments.create_checkout_session(order)
     except PaymentUnavailable:
-        abandon(order.pk, to=S.CANCELLED, note="The payment could not be started.")
+        abandon(order.pk, to=P.CANCELLED, note=_("The payment could not be started."))
         raise
     Order.objects.filter(pk=order.pk).update(stripe_session_id=session.id)
     return session.url
@@ -315,16 +315,16 @@ def abandon(order_id: int, *, to: str, note: str, by=None) -> Order:
     """An unpaid order expires or is cancelled: its stock goes back, once."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        if order.status != S.PENDING_PAYMENT:
+        if order.payment_status != P.PENDING:
             return order
-        order.move_to(to, note=note, by=by)
+        order.move_payment(to, note=note, by=by)
         if not order.stock_released:
             release(
                 {line.variant_id: line.quantity for line in order.lines.all() if line.variant_id}
             )
             order.stock_released = True
         order.client_ip = None  # kept only while the order counts against the limit
-        order.save(update_fields=["status", "stock_released", "client_ip", "updated_at"])
+        order.save(update_fields=["payment_status", "stock_released", "client_ip", "updated_at"])
     return order
 
 
@@ -366,12 +366,15 @@ def fulfil(session_id: str, *, order_number: str = "") -> Order | None:
         if order is None:
             logger.warning("Stripe session %s belongs to no order.", session.id)
             return None
-        if session.payment_status != "paid" or order.status != S.PENDING_PAYMENT:
-            if session.payment_status == "paid" and order.status in (S.EXPIRED, S.CANCELLED):
+        if session.payment_status != "paid" or order.payment_status != P.PENDING:
+            if session.payment_status == "paid" and order.payment_status in (
+                P.EXPIRED,
+                P.CANCELLED,
+            ):
                 logger.error(
                     "Order %s was paid after it was %s: refund or re-reserve by hand.",
                     order.number,
-                    order.status,
+                    order.payment_status,
                 )
             return order
         expected = to_minor_units(order.total, order.currency)
@@ -385,13 +388,13 @@ def fulfil(session_id: str, *, order_number: str = "") -> Order | None:
                 order.currency,
             )
             raise PaymentMismatch(_("The payment does not match the order."))
-        order.move_to(S.PAID, note=_("Paid through Stripe."))
+        order.move_payment(P.PAID, note=_("Paid through Stripe."))
         order.stripe_session_id = session.id
         order.stripe_payment_intent = session.payment_intent
         order.client_ip = None  # kept only while the order counts against the limit
         order.save(
             update_fields=[
-                "status",
+                "payment_status",
                 "paid_at",
                 "stripe_session_id",
                 "stripe_payment_intent",
@@ -430,14 +433,14 @@ def payment_failed(session_id: str) -> Order | None:
     order = Order.objects.filter(stripe_session_id=session_id).first()
     if order is None:
         return None
-    return abandon(order.pk, to=S.CANCELLED, note=_("The payment failed."))
+    return abandon(order.pk, to=P.CANCELLED, note=_("The payment failed."))
 
 
 def session_expired(session_id: str) -> Order | None:
     order = Order.objects.filter(stripe_session_id=session_id).first()
     if order is None:
         return None
-    return abandon(order.pk, to=S.EXPIRED, note=_("The payment was not made in time."))
+    return abandon(order.pk, to=P.EXPIRED, note=_("The payment was not made in time."))
 
 
 def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, int]:
@@ -446,7 +449,7 @@ def reconcile_pending(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, i
     that fails (Stripe unreachable, a session Stripe does not know) is logged, counted and
     tried again next run, and the others are settled all the same."""
     overdue = Order.objects.filter(
-        status=S.PENDING_PAYMENT, expires_at__lt=timezone.now() - grace
+        payment_status=P.PENDING, expires_at__lt=timezone.now() - grace
     ).order_by("created_at")
     outcome = {"paid": 0, "expired": 0, "waiting": 0, "failed": 0}
     for order in [
@@ -465,7 +468,7 @@ def settle_overdue(order: Order) -> str:
     """Settle one unpaid order past its time by what Stripe says: "paid", "expired", or
     "waiting" (a bank transfer on its way)."""
     if order.stripe_session_id is None:
-        abandon(order.pk, to=S.CANCELLED, note=_("The payment was never started."))
+        abandon(order.pk, to=P.CANCELLED, note=_("The payment was never started."))
         return "expired"
     session = payments.retrieve_session(order.stripe_session_id)
     if session.status == "open":
@@ -483,14 +486,28 @@ def settle_overdue(order: Order) -> str:
 
 
 def mark_shipped(order_id: int, *, tracking_number: str, by=None) -> Order:
-    """Refused with IllegalTransition unless the order `can_ship`."""
+    """The order's pieces are on their way: its fulfilment moves to shipped, once, and the
+    shopper is told, once. Refused unless the order `can_ship` (paid, whatever part of it was
+    refunded, and not shipped yet)."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
-        order.move_to(
-            S.SHIPPED, note=_("Tracking number: %(number)s") % {"number": tracking_number}, by=by
+        if order.fulfilment_status != F.UNFULFILLED:
+            raise CheckoutError(
+                _("Order %(number)s is already marked shipped; the shopper was told then.")
+                % {"number": order.number}
+            )
+        if not order.can_ship:
+            raise CheckoutError(
+                _("Only a paid order is shipped; order %(number)s is %(payment)s.")
+                % {"number": order.number, "payment": order.get_payment_status_display().lower()}
+            )
+        order.move_fulfilment(
+            F.SHIPPED, note=_("Tracking number: %(number)s") % {"number": tracking_number}, by=by
         )
         order.tracking_number = tracking_number
-        order.save(update_fields=["status", "shipped_at", "tracking_number", "updated_at"])
+        order.save(
+            update_fields=["fulfilment_status", "shipped_at", "tracking_number", "updated_at"]
+        )
         send_mail(to=order.email, template="orders/shipped", context=order_mail_context(order))
     return order
 
@@ -516,147 +533,7 @@ def cancel_unpaid(order_id: int, *, by=None, note: str = "") -> Order:
                     "once it arrives."
                 )
             )
-    return abandon(order.pk, to=S.CANCELLED, note=note or _("Cancelled by the shop."), by=by)
-
-
-def refund(
-    order_id: int, *, amount: Decimal, restock: dict[int, int] | None = None, key: str, by=None
-) -> Refund:
-    """Refund part or all of a paid order through Stripe, optionally putting pieces back in
-    stock. `key` makes a repeated submission a no-op at Stripe and here. The refund is recorded
-    with the status Stripe gives it: only a succeeded one counts as money back."""
-    order = Order.objects.get(pk=order_id)
-    left = order.refundable_total
-    if order.status == S.REFUNDED or (order.is_paid and order.refunded_total and left <= 0):
-        raise CheckoutError(_("This order is refunded in full: there is nothing left to refund."))
-    if not order.is_paid:
-        raise CheckoutError(_("Only a paid order can be refunded."))
-    if left <= 0:
-        raise CheckoutError(_("Nothing was paid for this order, so there is nothing to refund."))
-    if amount <= 0 or amount > left:
-        raise CheckoutError(
-            _("The refund must be more than nothing and at most %(left)s.")
-            % {"left": format_money(left, order.currency)}
-        )
-    result = payments.create_refund(
-        payment_intent=order.stripe_payment_intent,
-        amount=amount,
-        currency=order.currency,
-        key=f"refund-{order.number}-{key}",
-        order_number=order.number,
-    )
-    refund = record_refund(result, by=by)
-    if restock and refund is not None:
-        restock_lines(refund.pk, restock)
-    return refund
-
-
-def record_refund(result: payments.RefundResult, *, by=None) -> Refund | None:
-    """Record a refund of one of our orders, or what became of it, once however many times
-    Stripe or the admin report it. A refund counts as money back (the order's refunded total,
-    its status and the shopper's mail) when it succeeds, and only then; a failed one is kept and
-    shown to staff. Never raises for an event Stripe repeats or sends out of order."""
-    with transaction.atomic():
-        order = (
-            Order.objects.select_for_update()
-            .filter(stripe_payment_intent=result.payment_intent or "-")
-            .first()
-        )
-        if order is None:
-            logger.warning("Refund %s belongs to no order of ours.", result.id)
-            return None
-        refund, _created = Refund.objects.get_or_create(
-            stripe_refund_id=result.id,
-            defaults={
-                "order": order,
-                "amount": from_minor_units(result.amount, order.currency),
-                "status": Refund.Status.PENDING,
-                "by": by,
-            },
-        )
-        settle_refund(order, refund, result)
-    return refund
-
-
-def settle_refund(order: Order, refund: Refund, result: payments.RefundResult) -> None:
-    """Move a recorded refund to what Stripe now says, counting its money when it succeeds."""
-    status = result.status if result.status in Refund.Status.values else Refund.Status.PENDING
-    if status == refund.status:  # a repeat, or an event that says nothing new
-        return
-    was = refund.status
-    refund.status = status
-    refund.failure_reason = result.failure_reason
-    if status == Refund.Status.SUCCEEDED:
-        count_refund(order, refund)
-    elif status in (Refund.Status.FAILED, Refund.Status.CANCELED):
-        logger.error(
-            "Refund %s of order %s %s at Stripe (%s).",
-            refund.stripe_refund_id,
-            order.number,
-            status,
-            result.failure_reason or "no reason given",
-        )
-        if was == Refund.Status.SUCCEEDED:  # the money came back to us after all
-            order.refunded_total -= refund.amount
-            order.save(update_fields=["refunded_total", "updated_at"])
-        refund.settled_at = timezone.now()
-    refund.save(update_fields=["status", "failure_reason", "settled_at"])
-
-
-def count_refund(order: Order, refund: Refund) -> None:
-    """A refund succeeded: it is money back to the shopper, who is told."""
-    refund.status = Refund.Status.SUCCEEDED
-    refund.settled_at = timezone.now()
-    refund.save(update_fields=["status", "settled_at"])
-    order.refunded_total += refund.amount
-    status = S.REFUNDED if order.refunded_total >= order.total else S.PARTIALLY_REFUNDED
-    if status != order.status and order.can_move_to(status):
-        order.move_to(
-            status, note=_("Refunded %(amount)s.") % {"amount": refund.amount}, by=refund.by
-        )
-    order.save(update_fields=["refunded_total", "status", "updated_at"])
-    send_mail(
-        to=order.email,
-        template="orders/refunded",
-        context={**order_mail_context(order), "amount": refund.amount},
-    )
-
-
-def restock_lines(refund_id: int, quantities: dict[int, int]) -> None:
-    """Put refunded pieces back on sale: at most what each line sold and was not restocked yet."""
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund_id)
-        if refund.restocked:
-            return
-        back = {}
-        for line in OrderLine.objects.select_for_update().filter(
-            order_id=refund.order_id, pk__in=quantities
-        ):
-            quantity = max(0, min(quantities[line.pk], line.quantity - line.restocked_quantity))
-            if quantity and line.variant_id:
-                line.restocked_quantity += quantity
-                line.save(update_fields=["restocked_quantity"])
-                back[line.variant_id] = back.get(line.variant_id, 0) + quantity
-        release(back)
-        refund.restocked = bool(back)
-        refund.save(update_fields=["restocked"])
-
-
-def refund_reported(refund: dict) -> None:
-    """Webhook (refund.created, refund.updated, refund.failed): a refund made here or in
-    Stripe's dashboard, or what became of it."""
-    record_refund(payments.RefundResult.of(refund))
-
-
-def charge_refunded(charge: dict) -> None:
-    """Webhook: a charge was refunded, perhaps from Stripe's dashboard. Its event does not list
-    the refunds (Stripe API versions since 2022-11-15), so they are asked for; only ours are."""
-    intent = charge.get("payment_intent") or ""
-    if not Order.objects.filter(stripe_payment_intent=intent or "-").exists():
-        logger.warning("Charge %s belongs to no order of ours.", charge.get("id"))
-        return
-    for result in payments.list_refunds(intent):
-        record_refund(result)
+    return abandon(order.pk, to=P.CANCELLED, note=note or _("Cancelled by the shop."), by=by)
 
 
 # Accounts and orders ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from . import services
+from . import refunds, services
 from .exceptions import PaymentMismatch
 from .models import StripeEvent
 from .payments import WebhookEvent
@@ -36,10 +36,10 @@ HANDLERS: dict[str, Callable[[dict], None]] = {
     "checkout.session.async_payment_succeeded": on_session_completed,
     "checkout.session.async_payment_failed": on_async_payment_failed,
     "checkout.session.expired": on_session_expired,
-    "charge.refunded": services.charge_refunded,
-    "refund.created": services.refund_reported,
-    "refund.updated": services.refund_reported,
-    "refund.failed": services.refund_reported,
+    "charge.refunded": refunds.charge_refunded,
+    "refund.created": refunds.refund_reported,
+    "refund.updated": refunds.refund_reported,
+    "refund.failed": refunds.refund_reported,
 }
 
 

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from checkout.models import Order, OrderStatus
+from checkout.models import Order, PaymentStatus
 from mail.models import OutboxMessage
 from testing.http import press
 
@@ -47,13 +47,13 @@ def test_a_purchase_over_the_api(live_stripe, make_product):
     live_stripe.wait_for_deliveries(1)
 
     order = Order.objects.get(number=started.json()["order"])
-    assert order.status == OrderStatus.PAID
+    assert order.payment_status == PaymentStatus.PAID
     assert order.user == user
     variant.refresh_from_db()
     assert variant.stock == 0
     assert api.get("/api/v1/basket/").json()["count"] == 0
     history = api.get("/api/v1/orders/").json()["results"]
-    assert [(o["number"], o["status"], o["total"]) for o in history] == [
-        (order.number, "paid", "215.00")
-    ]
+    assert [
+        (o["number"], o["payment_status"], o["fulfilment_status"], o["total"]) for o in history
+    ] == [(order.number, "paid", "unfulfilled", "215.00")]
     assert OutboxMessage.objects.filter(kind="orders/confirmation", to=user.email).count() == 1

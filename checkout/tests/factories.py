@@ -11,10 +11,11 @@ from checkout.models import (
     Basket,
     BasketLine,
     DiscountCode,
+    FulfilmentStatus,
     Order,
     OrderLine,
-    OrderStatus,
     Payment,
+    PaymentStatus,
     Refund,
 )
 
@@ -75,8 +76,9 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
 
 class OrderFactory(factory.django.DjangoModelFactory):
     """A paid order of one Wrap Dress (M, black) at 80.00 with 6.00 standard shipping, shipped to
-    Portland; the user's, for their email address, when `user=` is given. `status=` puts it in
-    any status directly (no history is recorded); `lines=[{...}, ...]` replaces the one line
+    Portland; the user's, for their email address, when `user=` is given. `payment_status=` and
+    `fulfilment_status=` put it in any statuses directly (no history is recorded);
+    `lines=[{...}, ...]` replaces the one line
     with lines of those OrderLineFactory fields (the totals are the test's to set then)."""
 
     class Meta:
@@ -87,7 +89,8 @@ class OrderFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttributeSequence(
         lambda o, n: o.user.email if o.user else f"guest{n}@example.com"
     )
-    status = OrderStatus.PAID
+    payment_status = PaymentStatus.PAID
+    fulfilment_status = FulfilmentStatus.UNFULFILLED
     currency = "usd"
     subtotal = Decimal("80.00")
     shipping_total = Decimal("6.00")

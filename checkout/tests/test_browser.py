@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
-from checkout.models import Order, OrderStatus
+from checkout.models import Order, PaymentStatus
 from testing.browser import add_to_basket, fill_address, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_a_guest_buys_a_dress(live_stripe, live_server, browser_page, home_page,
     assert order.number in page.locator(".lead").inner_text()
     live_stripe.wait_for_deliveries(1)
     order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
+    assert order.payment_status == PaymentStatus.PAID
     assert page.locator("[data-basket-count]").text_content() == "0 items"
 
 

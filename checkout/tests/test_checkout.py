@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import Address
 from accounts.tests.factories import AddressFactory, UserFactory
 from catalog.models import ProductVariant
-from checkout.models import BasketLine, Order, OrderStatus
+from checkout.models import BasketLine, Order, PaymentStatus
 from checkout.tests.factories import DiscountCodeFactory
 from checkout.tests.helpers import GUEST, check_out, fill_basket, standin_session
 from testing.pages import soup_of
@@ -31,8 +31,14 @@ def test_guest_checkout_reserves_stock_and_opens_a_stripe_session(client, dress,
     assert response.status_code == 303
     order = Order.objects.get()
     assert response["Location"] == f"{stripe_standin.url}/pay/{order.stripe_session_id}"
-    assert (order.status, order.email, order.subtotal, order.shipping_total, order.total) == (
-        OrderStatus.PENDING_PAYMENT,
+    assert (
+        order.payment_status,
+        order.email,
+        order.subtotal,
+        order.shipping_total,
+        order.total,
+    ) == (
+        PaymentStatus.PENDING,
         "gail@example.com",
         Decimal("200.00"),
         Decimal("0.00"),
@@ -141,7 +147,7 @@ def test_stripe_down_releases_the_stock_and_keeps_the_basket(client, dress, sett
     assert response.status_code == 503
     assert "We could not reach our payment provider just now" in response.content.decode()
     order = Order.objects.get()
-    assert order.status == OrderStatus.CANCELLED
+    assert order.payment_status == PaymentStatus.CANCELLED
     dress.refresh_from_db()
     assert dress.stock == 3
     assert BasketLine.objects.get().quantity == 2

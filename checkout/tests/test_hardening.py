@@ -21,7 +21,7 @@ from catalog.money import to_minor_units
 from checkout import basket as baskets
 from checkout import payments, pricing, services
 from checkout.exceptions import DiscountInvalid, OutOfStock
-from checkout.models import Basket, BasketLine, DiscountCode, Order, OrderStatus
+from checkout.models import Basket, BasketLine, DiscountCode, Order, PaymentStatus
 from checkout.tests.helpers import check_out, event, fill_basket, post_event
 
 # Double clicks --------------------------------------------------------------------------------
@@ -284,10 +284,10 @@ def test_checking_out_the_same_basket_again_replaces_the_unpaid_order(
     # Then the earlier order is cancelled, its Stripe session closed, and the pieces held once
     assert response.status_code == 303
     first.refresh_from_db()
-    assert first.status == OrderStatus.CANCELLED
+    assert first.payment_status == PaymentStatus.CANCELLED
     assert session_status(stripe_standin, first.stripe_session_id) == "expired"
     second = Order.objects.exclude(pk=first.pk).get()
-    assert second.status == OrderStatus.PENDING_PAYMENT
+    assert second.payment_status == PaymentStatus.PENDING
     dress.refresh_from_db()
     assert dress.stock == 0
 
@@ -316,7 +316,7 @@ def test_at_most_three_unpaid_orders_per_customer(client, make_product, stripe_s
     # Then it is refused with a message, and nothing more is reserved
     assert response.status_code == 429
     assert "You already have 3 orders waiting for payment." in response.content.decode()
-    assert Order.objects.filter(status=OrderStatus.PENDING_PAYMENT).count() == 3
+    assert Order.objects.filter(payment_status=PaymentStatus.PENDING).count() == 3
     dress.refresh_from_db()
     assert dress.stock == 47
 

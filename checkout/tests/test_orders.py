@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.services import delete_account
 from accounts.tests.factories import UserFactory
-from checkout.models import OrderStatus
+from checkout.models import FulfilmentStatus
 from checkout.tests.factories import OrderFactory
 from testing.pages import soup_of
 
@@ -32,14 +32,14 @@ def test_history_lists_only_my_orders_newest_first(client, ann):
 def test_order_detail_shows_lines_totals_status_and_tracking(client, ann):
     # Given Ann's order of one Wrap Dress (80.00 + 6.00 shipping), shipped with a tracking number
     order = OrderFactory(user=ann, tracking_number="1Z999")
-    order.move_to(OrderStatus.SHIPPED, note="Tracking number: 1Z999")
+    order.move_fulfilment(FulfilmentStatus.SHIPPED, note="Tracking number: 1Z999")
     order.save()
 
     # When she opens it
     page = soup_of(client.get(reverse("checkout:order_detail", args=[order.number])))
 
     # Then it shows its status, tracking number, lines, totals and history
-    assert page.select_one(".status").get_text() == "Shipped"
+    assert [status.get_text() for status in page.select(".status")] == ["Paid", "Shipped"]
     assert "Tracking number: 1Z999" in page.get_text()
     assert [
         [cell.get_text(" ", strip=True) for cell in row.select("td")]

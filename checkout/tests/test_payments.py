@@ -10,8 +10,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from checkout import payments, services
-from checkout.models import BasketLine, Order, OrderStatus, Payment, Refund, StripeEvent
+from checkout import payments, refunds, services
+from checkout.models import (
+    BasketLine,
+    Order,
+    Payment,
+    PaymentStatus,
+    Refund,
+    StripeEvent,
+)
 from checkout.tests.helpers import (
     check_out,
     event,
@@ -56,7 +63,7 @@ def test_a_missing_wrong_or_stale_signature_is_refused(client, placed, stripe_st
     assert [r.status_code for r in (unsigned, foreign, stale, garbled)] == [400, 400, 400, 400]
     assert not StripeEvent.objects.exists()
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PENDING_PAYMENT
+    assert placed.payment_status == PaymentStatus.PENDING
 
 
 def test_the_same_event_five_times_fulfils_once(client, placed, stripe_standin, dress):
@@ -71,7 +78,7 @@ def test_the_same_event_five_times_fulfils_once(client, placed, stripe_standin, 
         assert post_event(client, payload).status_code == 200
 
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PAID
+    assert placed.payment_status == PaymentStatus.PAID
     assert Payment.objects.filter(order=placed).count() == 1
     assert confirmations(placed) == 1
     assert not BasketLine.objects.exists()  # what was bought left the basket
@@ -91,9 +98,9 @@ def test_a_different_event_for_the_same_payment_is_still_one_fulfilment(
 
     assert (first.status_code, second.status_code) == (200, 200)
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PAID
+    assert placed.payment_status == PaymentStatus.PAID
     assert confirmations(placed) == 1
-    assert placed.status_changes.filter(to_status=OrderStatus.PAID).count() == 1
+    assert placed.status_changes.filter(to_status=PaymentStatus.PAID).count() == 1
 
 
 def test_success_page_before_the_webhook_fulfils_once(client, placed, stripe_standin):
@@ -106,7 +113,7 @@ def test_success_page_before_the_webhook_fulfils_once(client, placed, stripe_sta
         f"Order {placed.number} is paid. A confirmation is on its way to gail@example.com."
     )
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PAID
+    assert placed.payment_status == PaymentStatus.PAID
 
     # And when the event arrives after all, nothing happens twice
     post_event(
@@ -145,11 +152,11 @@ def test_completed_after_async_payment_succeeded_ends_paid_once(client, placed, 
     # The bank's answer arrives before Checkout's own completion
     post_event(client, event("checkout.session.async_payment_succeeded", settled, "evt_async"))
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PAID
+    assert placed.payment_status == PaymentStatus.PAID
     post_event(client, event("checkout.session.completed", pending, "evt_completed"))
 
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PAID
+    assert placed.payment_status == PaymentStatus.PAID
     assert confirmations(placed) == 1
 
 
@@ -158,7 +165,7 @@ def test_an_async_payment_that_fails_cancels_and_releases(client, placed, stripe
     completed = standin_session(stripe_standin, placed.stripe_session_id)
     post_event(client, event("checkout.session.completed", completed, "evt_c"))
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PENDING_PAYMENT  # bank transfer still on its way
+    assert placed.payment_status == PaymentStatus.PENDING  # bank transfer still on its way
 
     failed = standin_post(
         stripe_standin, f"sessions/{placed.stripe_session_id}/settle?outcome=failed"
@@ -166,7 +173,7 @@ def test_an_async_payment_that_fails_cancels_and_releases(client, placed, stripe
     post_event(client, event("checkout.session.async_payment_failed", failed, "evt_f"))
 
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.CANCELLED
+    assert placed.payment_status == PaymentStatus.CANCELLED
     dress.refresh_from_db()
     assert dress.stock == 3
 
@@ -177,7 +184,7 @@ def test_expiry_releases_the_stock_once(client, placed, stripe_standin, dress):
         post_event(client, event("checkout.session.expired", expired, event_id))
 
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.EXPIRED
+    assert placed.payment_status == PaymentStatus.EXPIRED
     dress.refresh_from_db()
     assert dress.stock == 3
     assert BasketLine.objects.get().quantity == 2  # the shopper's basket is still there
@@ -196,7 +203,7 @@ def test_a_payment_that_does_not_match_the_order_is_not_fulfilled(client, placed
 
     assert response.status_code == 200
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PENDING_PAYMENT
+    assert placed.payment_status == PaymentStatus.PENDING
     assert confirmations(placed) == 0
 
 
@@ -210,10 +217,10 @@ def test_partial_then_full_refund_with_restock(client, placed, stripe_standin, d
     order = pay(client, stripe_standin, placed)
     line = order.lines.get()
 
-    services.refund(order.pk, amount=Decimal("50.00"), restock={line.pk: 1}, key="first")
+    refunds.refund(order.pk, amount=Decimal("50.00"), restock={line.pk: 1}, key="first")
     order.refresh_from_db()
-    assert (order.status, order.refunded_total) == (
-        OrderStatus.PARTIALLY_REFUNDED,
+    assert (order.payment_status, order.refunded_total) == (
+        PaymentStatus.PARTLY_REFUNDED,
         Decimal("50.00"),
     )
     dress.refresh_from_db()
@@ -223,13 +230,16 @@ def test_partial_then_full_refund_with_restock(client, placed, stripe_standin, d
     post_event(client, event("charge.refunded", standin_charge(stripe_standin, order), "evt_r1"))
     assert Refund.objects.count() == 1
 
-    services.refund(order.pk, amount=Decimal("150.00"), key="second")
+    refunds.refund(order.pk, amount=Decimal("150.00"), key="second")
     order.refresh_from_db()
-    assert (order.status, order.refunded_total) == (OrderStatus.REFUNDED, Decimal("200.00"))
+    assert (order.payment_status, order.refunded_total) == (
+        PaymentStatus.REFUNDED,
+        Decimal("200.00"),
+    )
     assert OutboxMessage.objects.filter(kind="orders/refunded").count() == 2
 
     with pytest.raises(services.CheckoutError):
-        services.refund(order.pk, amount=Decimal("1.00"), key="third")
+        refunds.refund(order.pk, amount=Decimal("1.00"), key="third")
 
 
 def test_a_refund_made_at_stripe_is_recorded_from_the_webhook(client, placed, stripe_standin):
@@ -245,16 +255,16 @@ def test_a_refund_made_at_stripe_is_recorded_from_the_webhook(client, placed, st
     post_event(client, event("charge.refunded", standin_charge(stripe_standin, order), "evt_dash"))
 
     order.refresh_from_db()
-    assert (order.status, order.refunded_total) == (
-        OrderStatus.PARTIALLY_REFUNDED,
+    assert (order.payment_status, order.refunded_total) == (
+        PaymentStatus.PARTLY_REFUNDED,
         Decimal("20.00"),
     )
 
 
 def test_the_same_refund_submitted_twice_refunds_once(client, placed, stripe_standin):
     order = pay(client, stripe_standin, placed)
-    services.refund(order.pk, amount=Decimal("30.00"), key="double-click")
-    services.refund(order.pk, amount=Decimal("30.00"), key="double-click")
+    refunds.refund(order.pk, amount=Decimal("30.00"), key="double-click")
+    refunds.refund(order.pk, amount=Decimal("30.00"), key="double-click")
     order.refresh_from_db()
     assert order.refunded_total == Decimal("30.00")
     assert Refund.objects.count() == 1
@@ -277,7 +287,10 @@ def test_reconciliation_settles_orders_whose_webhooks_were_lost(client, dress, s
     assert services.reconcile_pending() == {"paid": 1, "expired": 1, "waiting": 0, "failed": 0}
     paid.refresh_from_db()
     unpaid.refresh_from_db()
-    assert (paid.status, unpaid.status) == (OrderStatus.PAID, OrderStatus.EXPIRED)
+    assert (paid.payment_status, unpaid.payment_status) == (
+        PaymentStatus.PAID,
+        PaymentStatus.EXPIRED,
+    )
     assert standin_session(stripe_standin, unpaid.stripe_session_id)["status"] == "expired"
     dress.refresh_from_db()
     assert dress.stock == 2
@@ -293,7 +306,7 @@ def test_cancel_on_stripes_page_gives_the_stock_back(client, placed, stripe_stan
     assert response.redirect_chain == [(reverse("checkout:basket"), 302)]
     assert messages_of(response) == [CANCELLED]
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.CANCELLED
+    assert placed.payment_status == PaymentStatus.CANCELLED
     dress.refresh_from_db()
     assert dress.stock == 3
     assert standin_session(stripe_standin, placed.stripe_session_id)["status"] == "expired"
@@ -310,7 +323,7 @@ def test_someone_elses_cancel_link_does_nothing(placed, stripe_standin, dress):
     assert response.redirect_chain == [(reverse("checkout:basket"), 302)]
     assert messages_of(response) == [CANCELLED]
     placed.refresh_from_db()
-    assert placed.status == OrderStatus.PENDING_PAYMENT
+    assert placed.payment_status == PaymentStatus.PENDING
     dress.refresh_from_db()
     assert dress.stock == 1
     assert standin_session(stripe_standin, placed.stripe_session_id)["status"] == "open"

@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from checkout import services
+from checkout import refunds, services
 from checkout.exceptions import CheckoutError, DiscountInvalid, IllegalTransition
-from checkout.models import DiscountCode, OrderStatus
+from checkout.models import DiscountCode, FulfilmentStatus, PaymentStatus
 from checkout.pricing import check_discount, discount_amount, find_discount, spread_discount, totals
 from checkout.tests.factories import DiscountCodeFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-S = OrderStatus
+P, F = PaymentStatus, FulfilmentStatus
 
 
 def test_standard_shipping_is_free_from_the_threshold_after_discount(rates):
@@ -94,11 +94,11 @@ def test_total_and_per_customer_limits_count_live_orders_only():
         check_discount(limited, subtotal=D("100"), email="ANN@example.com")
 
     # And an order of Bob's that expired used nothing, so Cat may still use it
-    OrderFactory(email="bob@example.com", discount_code=limited, status=OrderStatus.EXPIRED)
+    OrderFactory(email="bob@example.com", discount_code=limited, payment_status=P.EXPIRED)
     check_discount(limited, subtotal=D("100"), email="cat@example.com")
 
     # But once Cat's order awaits payment, both uses are taken
-    OrderFactory(email="cat@example.com", discount_code=limited, status=S.PENDING_PAYMENT)
+    OrderFactory(email="cat@example.com", discount_code=limited, payment_status=P.PENDING)
     with pytest.raises(DiscountInvalid, match=re.escape("This code has been used up.")):
         check_discount(limited, subtotal=D("100"), email="dan@example.com")
 
@@ -110,98 +110,124 @@ def test_a_percentage_above_100_is_refused_by_the_database():
         DiscountCodeFactory(code="TOOMUCH", value=D("150"))
 
 
-# The moves an order may make, written out here rather than read from checkout.models, so that
-# a change to the code's table shows as a failure to be agreed with.
-LEGAL = {
-    (S.PENDING_PAYMENT, S.PAID),
-    (S.PENDING_PAYMENT, S.CANCELLED),
-    (S.PENDING_PAYMENT, S.EXPIRED),
-    (S.PAID, S.SHIPPED),
-    (S.PAID, S.PARTIALLY_REFUNDED),
-    (S.PAID, S.REFUNDED),
-    (S.PARTIALLY_REFUNDED, S.SHIPPED),
-    (S.PARTIALLY_REFUNDED, S.PARTIALLY_REFUNDED),  # a second partial refund
-    (S.PARTIALLY_REFUNDED, S.REFUNDED),
-    (S.SHIPPED, S.DELIVERED),
-    (S.SHIPPED, S.PARTIALLY_REFUNDED),
-    (S.SHIPPED, S.REFUNDED),
-    (S.DELIVERED, S.PARTIALLY_REFUNDED),
-    (S.DELIVERED, S.REFUNDED),
-    # Cancelled, expired and refunded orders go nowhere.
+# The moves an order's two statuses may make, written out here rather than read from
+# checkout.models, so that a change to the code's tables shows as a failure to be agreed with.
+PAYMENT_LEGAL = {
+    (P.PENDING, P.PAID),
+    (P.PENDING, P.CANCELLED),
+    (P.PENDING, P.EXPIRED),
+    (P.PAID, P.PARTLY_REFUNDED),
+    (P.PAID, P.REFUNDED),
+    (P.PARTLY_REFUNDED, P.PARTLY_REFUNDED),  # a second part comes back
+    (P.PARTLY_REFUNDED, P.REFUNDED),
+    # Refunded, cancelled and expired payments go nowhere.
 }
-ALL_MOVES = [(start, end) for start in OrderStatus.values for end in OrderStatus.values]
+FULFILMENT_LEGAL = {
+    (F.UNFULFILLED, F.SHIPPED),
+    (F.SHIPPED, F.DELIVERED),
+    (F.SHIPPED, F.RETURNED),
+    (F.DELIVERED, F.RETURNED),
+    # Returned pieces go nowhere.
+}
 
 
-@pytest.mark.parametrize(("start", "end"), ALL_MOVES)
-def test_every_status_move_is_legal_or_refused(start, end):
-    order = OrderFactory(status=start)
-    if (start, end) in LEGAL:
-        order.move_to(end)
-        assert order.status == end
-        assert order.status_changes.get().to_status == end
+@pytest.mark.parametrize(("start", "end"), [(a, b) for a in P.values for b in P.values])
+def test_every_payment_move_is_legal_or_refused(start, end):
+    order = OrderFactory(payment_status=start, fulfilment_status=F.UNFULFILLED)
+    if (start, end) in PAYMENT_LEGAL:
+        order.move_payment(end)
+        assert (order.payment_status, order.fulfilment_status) == (end, F.UNFULFILLED)
+        change = order.status_changes.get()
+        assert (change.kind, change.from_status, change.to_status) == ("payment", start, end)
     else:
         with pytest.raises(IllegalTransition):
-            order.move_to(end)
-        assert order.status == start
+            order.move_payment(end)
+        assert order.payment_status == start
+        assert not order.status_changes.exists()
+
+
+@pytest.mark.parametrize(("start", "end"), [(a, b) for a in F.values for b in F.values])
+def test_every_fulfilment_move_is_legal_or_refused(start, end):
+    order = OrderFactory(payment_status=P.PARTLY_REFUNDED, fulfilment_status=start)
+    if (start, end) in FULFILMENT_LEGAL:
+        order.move_fulfilment(end)
+        assert (order.payment_status, order.fulfilment_status) == (P.PARTLY_REFUNDED, end)
+        change = order.status_changes.get()
+        assert (change.kind, change.from_status, change.to_status) == ("fulfilment", start, end)
+    else:
+        with pytest.raises(IllegalTransition):
+            order.move_fulfilment(end)
+        assert order.fulfilment_status == start
         assert not order.status_changes.exists()
 
 
 # What an order allows ------------------------------------------------------------------------
 
-# status: (can ship, can refund, can cancel), for an order with nothing refunded yet
+# (payment, fulfilment): (can ship, can refund, can cancel), with nothing refunded yet but where
+# the payment says so
 ALLOWED = {
-    S.PENDING_PAYMENT: (False, False, True),
-    S.PAID: (True, True, False),
-    S.PARTIALLY_REFUNDED: (True, True, False),
-    S.SHIPPED: (False, True, False),
-    S.DELIVERED: (False, True, False),
-    S.CANCELLED: (False, False, False),
-    S.EXPIRED: (False, False, False),
-    S.REFUNDED: (False, False, False),
+    (P.PENDING, F.UNFULFILLED): (False, False, True),
+    (P.PAID, F.UNFULFILLED): (True, True, False),
+    (P.PARTLY_REFUNDED, F.UNFULFILLED): (True, True, False),
+    (P.PAID, F.SHIPPED): (False, True, False),
+    (P.PARTLY_REFUNDED, F.SHIPPED): (False, True, False),
+    (P.PAID, F.DELIVERED): (False, True, False),
+    (P.PAID, F.RETURNED): (False, True, False),
+    (P.REFUNDED, F.UNFULFILLED): (False, False, False),
+    (P.REFUNDED, F.SHIPPED): (False, False, False),
+    (P.CANCELLED, F.UNFULFILLED): (False, False, False),
+    (P.EXPIRED, F.UNFULFILLED): (False, False, False),
 }
 
 
-def test_every_status_says_what_it_allows():
-    assert set(ALLOWED) == set(S.values)
-
-
-@pytest.mark.parametrize("status", list(ALLOWED))
-def test_an_order_allows_what_the_services_do(status):
-    # Given orders in `status` (one per action, since each action changes the order)
+@pytest.mark.parametrize(("payment", "fulfilment"), list(ALLOWED))
+def test_an_order_allows_what_the_services_do(payment, fulfilment):
+    # Given orders in these statuses (one per action, since each action changes the order)
     def order():
-        return OrderFactory(status=status)
+        return OrderFactory(payment_status=payment, fulfilment_status=fulfilment)
 
     shipped, cancelled, refunded = order(), order(), order()
-    can_ship, can_refund, can_cancel = ALLOWED[status]
+    can_ship, can_refund, can_cancel = ALLOWED[(payment, fulfilment)]
 
     # Then each says what it allows
-    assert (shipped.can_ship, refunded.can_refund, cancelled.can_cancel) == ALLOWED[status]
+    assert (shipped.can_ship, refunded.can_refund, cancelled.can_cancel) == (
+        can_ship,
+        can_refund,
+        can_cancel,
+    )
 
-    # And the services do exactly that, refusing the rest
+    # And the services do exactly that, refusing the rest with a sentence
     if can_ship:
-        assert services.mark_shipped(shipped.pk, tracking_number="1Z").status == S.SHIPPED
+        done = services.mark_shipped(shipped.pk, tracking_number="1Z")
+        assert (done.payment_status, done.fulfilment_status) == (payment, F.SHIPPED)
     else:
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(CheckoutError) as refused:
             services.mark_shipped(shipped.pk, tracking_number="1Z")
+        assert refused.value.message == (
+            f"Order {shipped.number} is already marked shipped; the shopper was told then."
+            if fulfilment != F.UNFULFILLED
+            else f"Only a paid order is shipped; order {shipped.number} is "
+            f"{P(payment).label.lower()}."
+        )
     if can_cancel:
-        assert services.cancel_unpaid(cancelled.pk).status == S.CANCELLED
+        assert services.cancel_unpaid(cancelled.pk).payment_status == P.CANCELLED
     else:
         with pytest.raises(CheckoutError, match="Only an order awaiting payment can be cancelled"):
             services.cancel_unpaid(cancelled.pk)
     if not can_refund:  # (refunds that are allowed go to Stripe: see test_payments)
         refusal = (
             r"^This order is refunded in full: there is nothing left to refund\.$"
-            if status == S.REFUNDED
+            if payment == P.REFUNDED
             else r"^Only a paid order can be refunded\.$"
         )
         with pytest.raises(CheckoutError, match=refusal):
-            services.refund(refunded.pk, amount=Decimal("1.00"), key="k")
+            refunds.refund(refunded.pk, amount=Decimal("1.00"), key="k")
 
 
 def test_a_paid_order_that_cost_nothing_cannot_be_refunded():
     # Given a paid order that cost nothing (a code for 100% off, free shipping)
     order = OrderFactory(
-        status=S.PAID, discount_total=Decimal("80.00"), shipping_total=Decimal("0.00")
+        payment_status=P.PAID, discount_total=Decimal("80.00"), shipping_total=Decimal("0.00")
     )
     assert order.total == Decimal("0.00")
 
@@ -210,4 +236,4 @@ def test_a_paid_order_that_cost_nothing_cannot_be_refunded():
     with pytest.raises(
         CheckoutError, match=r"^Nothing was paid for this order, so there is nothing to refund\.$"
     ):
-        services.refund(order.pk, amount=Decimal("1.00"), key="k")
+        refunds.refund(order.pk, amount=Decimal("1.00"), key="k")

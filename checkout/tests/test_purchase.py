@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from checkout.models import BasketLine, Order, OrderStatus
+from checkout.models import BasketLine, Order, PaymentStatus
 from checkout.tests.helpers import check_out, fill_basket, messages_of
 from mail.models import OutboxMessage
 from testing.http import press
@@ -39,7 +39,7 @@ def test_guest_pays_and_the_webhook_fulfils(client, dress, live_stripe):
 
     # Then Stripe's checkout.session.completed reaches the site, which fulfils the order: the
     # dresses are sold, the basket emptied, the confirmation sent
-    assert once_stripe_told_the_store(live_stripe).status == OrderStatus.PAID
+    assert once_stripe_told_the_store(live_stripe).payment_status == PaymentStatus.PAID
     dress.refresh_from_db()
     assert dress.stock == 1
     assert not BasketLine.objects.exists()
@@ -75,7 +75,7 @@ def test_declined_then_cancelled_leaves_nothing_charged(client, dress, live_stri
 
     # Then the order is cancelled and the dress back on sale, and Stripe's word that the session
     # expired changes nothing more
-    assert once_stripe_told_the_store(live_stripe).status == OrderStatus.CANCELLED
+    assert once_stripe_told_the_store(live_stripe).payment_status == PaymentStatus.CANCELLED
     dress.refresh_from_db()
     assert dress.stock == 3
     assert BasketLine.objects.get().quantity == 1

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from accounts.groups import MERCHANDISERS, ensure_staff_groups
 from accounts.tests.factories import UserFactory
-from checkout import services
+from checkout import refunds, services
 from checkout.exceptions import CheckoutError
-from checkout.models import Order, OrderStatus, Refund
+from checkout.models import Order, PaymentStatus, Refund
 from checkout.tests.helpers import check_out, event, fill_basket, post_event
 from mail.models import OutboxMessage
 
@@ -58,7 +58,7 @@ def paid(client, dress, stripe_standin) -> Order:
         == 200
     )
     order.refresh_from_db()
-    assert order.status == OrderStatus.PAID
+    assert order.payment_status == PaymentStatus.PAID
     return order
 
 
@@ -79,19 +79,19 @@ def test_a_pending_refund_is_not_money_back_until_it_succeeds(client, paid, stri
     control(stripe_standin, "refund-outcome?status=pending")
 
     # When the shop refunds 20.00
-    refund = services.refund(paid.pk, amount=Decimal("20.00"), key="k1")
+    refund = refunds.refund(paid.pk, amount=Decimal("20.00"), key="k1")
 
     # Then it is recorded as pending, and the order is not refunded yet
     paid.refresh_from_db()
-    assert (refund.status, paid.refunded_total, paid.status) == (
+    assert (refund.status, paid.refunded_total, paid.payment_status) == (
         "pending",
         Decimal("0.00"),
-        OrderStatus.PAID,
+        PaymentStatus.PAID,
     )
     assert refund_mails(paid) == 0
     # And what is pending cannot be refunded a second time
     with pytest.raises(CheckoutError) as refused:
-        services.refund(paid.pk, amount=Decimal("190.00"), key="k2")
+        refunds.refund(paid.pk, amount=Decimal("190.00"), key="k2")
     assert "at most $180.00" in refused.value.message
 
     # When Stripe says it succeeded
@@ -102,7 +102,10 @@ def test_a_pending_refund_is_not_money_back_until_it_succeeds(client, paid, stri
 
     # Then the order is partly refunded, and the shopper told once
     paid.refresh_from_db()
-    assert (paid.refunded_total, paid.status) == (Decimal("20.00"), OrderStatus.PARTIALLY_REFUNDED)
+    assert (paid.refunded_total, paid.payment_status) == (
+        Decimal("20.00"),
+        PaymentStatus.PARTLY_REFUNDED,
+    )
     assert Refund.objects.get().status == "succeeded"
     assert refund_mails(paid) == 1
 
@@ -112,7 +115,7 @@ def test_a_failed_refund_is_recorded_and_shown_to_staff(client, paid, stripe_sta
     control(stripe_standin, "refund-outcome?status=failed")
 
     # When the shop refunds 50.00 and Stripe's events arrive
-    services.refund(paid.pk, amount=Decimal("50.00"), key="k1")
+    refunds.refund(paid.pk, amount=Decimal("50.00"), key="k1")
     statuses = deliver(
         client,
         stripe_standin,
@@ -126,10 +129,10 @@ def test_a_failed_refund_is_recorded_and_shown_to_staff(client, paid, stripe_sta
     assert set(statuses) == {200}
     refund = Refund.objects.get()
     paid.refresh_from_db()
-    assert (refund.status, paid.refunded_total, paid.status) == (
+    assert (refund.status, paid.refunded_total, paid.payment_status) == (
         "failed",
         Decimal("0.00"),
-        OrderStatus.PAID,
+        PaymentStatus.PAID,
     )
     client.force_login(merchandiser)
     page = client.get(reverse("orders:inspect", args=[paid.pk])).content.decode()
@@ -144,7 +147,10 @@ def test_a_refund_made_in_stripes_dashboard_is_recorded(client, paid, stripe_sta
 
     # Then the order knows, once
     paid.refresh_from_db()
-    assert (paid.refunded_total, paid.status) == (Decimal("30.00"), OrderStatus.PARTIALLY_REFUNDED)
+    assert (paid.refunded_total, paid.payment_status) == (
+        Decimal("30.00"),
+        PaymentStatus.PARTLY_REFUNDED,
+    )
     assert Refund.objects.get().amount == Decimal("30.00")
     assert refund_mails(paid) == 1
 
@@ -153,9 +159,9 @@ def test_a_fully_refunded_order_refuses_more_and_the_webhook_never_fails(
     client, paid, stripe_standin, merchandiser
 ):
     # Given an order refunded in full
-    services.refund(paid.pk, amount=Decimal("200.00"), key="all")
+    refunds.refund(paid.pk, amount=Decimal("200.00"), key="all")
     paid.refresh_from_db()
-    assert paid.status == OrderStatus.REFUNDED
+    assert paid.payment_status == PaymentStatus.REFUNDED
 
     # When Stripe's events about it arrive (again and again)
     for _ in range(2):
@@ -164,14 +170,10 @@ def test_a_fully_refunded_order_refuses_more_and_the_webhook_never_fails(
 
     # And staff try to refund it again
     client.force_login(merchandiser)
-    response = client.post(
-        reverse("orders:refund", args=[paid.pk]), {"amount": "5.00", "key": "again"}, follow=True
-    )
+    response = client.get(reverse("orders:refund", args=[paid.pk]), follow=True)
 
     # Then they are told, and nothing more is refunded
-    assert "This order is refunded in full: there is nothing left to refund." in (
-        response.content.decode()
-    )
+    assert "There is nothing to refund on this order." in response.content.decode()
     paid.refresh_from_db()
     assert paid.refunded_total == Decimal("200.00")
     assert Refund.objects.count() == 1
@@ -197,7 +199,7 @@ def test_an_order_whose_bank_transfer_is_on_its_way_is_not_cancelled(
     )
     order.refresh_from_db()
     dress.refresh_from_db()
-    assert (order.status, dress.stock) == (OrderStatus.PENDING_PAYMENT, 2)
+    assert (order.payment_status, dress.stock) == (PaymentStatus.PENDING, 2)
 
 
 # Reconciliation --------------------------------------------------------------------------------
@@ -239,12 +241,12 @@ def test_one_bad_order_does_not_stop_the_clean_up(client, dress, stripe_standin,
 
     # Then every order but the broken one is settled, and the broken one is logged for next time
     assert outcome == {"paid": 1, "expired": 2, "waiting": 0, "failed": 1}
-    states = dict(Order.objects.values_list("email", "status"))
+    states = dict(Order.objects.values_list("email", "payment_status"))
     assert states == {
-        "broken@example.com": OrderStatus.PENDING_PAYMENT,
-        "paid@example.com": OrderStatus.PAID,
-        "unpaid@example.com": OrderStatus.EXPIRED,
-        "never@example.com": OrderStatus.CANCELLED,
+        "broken@example.com": PaymentStatus.PENDING,
+        "paid@example.com": PaymentStatus.PAID,
+        "unpaid@example.com": PaymentStatus.EXPIRED,
+        "never@example.com": PaymentStatus.CANCELLED,
     }
     assert f"Could not settle order {broken.number}" in caplog.text
 
@@ -278,4 +280,7 @@ def test_with_stripe_down_the_orders_that_never_got_a_session_are_still_released
     assert outcome == {"paid": 0, "expired": 1, "waiting": 0, "failed": 1}
     started.refresh_from_db()
     never.refresh_from_db()
-    assert (started.status, never.status) == (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)
+    assert (started.payment_status, never.payment_status) == (
+        PaymentStatus.PENDING,
+        PaymentStatus.CANCELLED,
+    )

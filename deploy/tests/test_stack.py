@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from checkout.models import Order, OrderStatus
+from checkout.models import Order, PaymentStatus
 from deploy.stack import production_stack
 from testing.browser import fill_address
 from testing.http import fetch
@@ -133,7 +133,7 @@ def test_a_shopper_signs_up_buys_and_finds_the_order_across_two_nodes(stack, chr
     stack.stripe.wait_for_deliveries(1)
     assert [delivery["status"] for delivery in stack.stripe.deliveries] == [200]
     order = Order.objects.get()
-    assert order.status == OrderStatus.PAID
+    assert order.payment_status == PaymentStatus.PAID
     page.goto(base + "/accounts/orders/")
     assert order.number in page.locator(".order-list").inner_text()
     context.close()

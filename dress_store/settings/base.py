@@ -363,7 +363,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "checkout.models.OrderStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "PaymentStatusEnum": "checkout.models.PaymentStatus",
+        "FulfilmentStatusEnum": "checkout.models.FulfilmentStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
