@@ -30,7 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .panels import VariantsSummaryPanel
-from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION
+from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION, CatalogPagePermissionTester
 
 
 class SortedSnippet(models.Model):
@@ -161,6 +161,9 @@ class CategoryPage(Page):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
+    def permissions_for_user(self, user):
+        return CatalogPagePermissionTester(user, self)
+
 
 class ProductPage(Page):
     summary = models.TextField(
@@ -231,6 +234,9 @@ class ProductPage(Page):
         permissions = [
             (MERCHANDISE_CODENAME, _("Can change prices, variants and stock of products")),
         ]
+
+    def permissions_for_user(self, user):
+        return CatalogPagePermissionTester(user, self)
 
     def clean(self):
         super().clean()
