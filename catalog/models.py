@@ -60,6 +60,32 @@ class SortedSnippet(models.Model):
             self.slug = slugify(self.name)[:40]
         super().save(*args, **kwargs)
 
+    def clean(self):
+        # A name or slug already taken, named beside its field: names compare in any case, and
+        # a slug made from the name is checked here rather than failing in the database.
+        super().clean()
+        others = type(self).objects.exclude(pk=self.pk)
+        kind = self._meta.verbose_name
+        if same_name := others.filter(name__iexact=self.name).first():
+            raise ValidationError(
+                {
+                    "name": _("There is already a %(kind)s named %(name)s.")
+                    % {"kind": kind, "name": same_name.name}
+                }
+            )
+        self.slug = self.slug or slugify(self.name)[:40]
+        if not self.slug:
+            raise ValidationError({"slug": _("Enter a slug: none can be made from this name.")})
+        if same_slug := others.filter(slug=self.slug).first():
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The %(kind)s %(name)s already has the slug %(slug)s: choose another."
+                    )
+                    % {"kind": kind, "name": same_slug.name, "slug": self.slug}
+                }
+            )
+
 
 class Size(SortedSnippet):
     class Meta(SortedSnippet.Meta):
