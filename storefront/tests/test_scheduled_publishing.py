@@ -12,21 +12,14 @@ from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from catalog.tests.factories import ProductPageFactory
-from dress_store.celery import app
 from home.models import LandingPage
+from storefront.tests.helpers import run_beat_entry
 from testing.clock import later_by
 from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
 
 SCHEDULED = "Currently locked and will go live on the scheduled date"
-
-
-def run_beat_entry(name: str) -> None:
-    """What a worker does when beat queues the schedule's entry `name`."""
-    entry = settings.CELERY_BEAT_SCHEDULE[name]
-    app.loader.import_default_modules()
-    app.tasks[entry["task"]].apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
 
 
 def navigation(shopper) -> list[str]:
