@@ -1,10 +1,12 @@
 """The merchandiser's side of the Wagtail admin: sizes, colours and size guides as snippets, a
 product's variant grid, and a Stock view of every variant, searchable, filterable and
-exportable. `wagtail_hooks` registers them."""
+exportable; and Wagtail's choice of page type to create, offering products to merchandisers
+only. `wagtail_hooks` and the site's URLs register them."""
 
 from __future__ import annotations
 
 import django_filters
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +19,7 @@ from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.pages.create import AddSubpageView as WagtailAddSubpageView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -35,7 +38,7 @@ from .models import (
 )
 from .money import format_money
 from .panels import StockPanel
-from .permissions import MERCHANDISE_PERMISSION
+from .permissions import MERCHANDISE_PERMISSION, may_create
 from .stock import adjust_stock
 
 
@@ -273,3 +276,19 @@ def saved_message(counts: dict[str, int]) -> str:
     if not done:
         return gettext("Nothing had changed; the variants are as they were.")
     return gettext("Variants saved: %(done)s.") % {"done": done}
+
+
+class AddSubpageView(WagtailAddSubpageView):
+    """Wagtail's "Create a page in …", offering only the page types the user may create (no
+    products but to merchandisers); with one left, straight on to its form, as Wagtail does."""
+
+    def get(self, request, *args, **kwargs):
+        self.page_types = [
+            page_type
+            for page_type in self.page_types
+            if may_create(request.user, apps.get_model(page_type[1], page_type[2]))
+        ]
+        if len(self.page_types) == 1:
+            _name, app_label, model_name, _description = self.page_types[0]
+            return redirect("wagtailadmin_pages:add", app_label, model_name, self.parent_page.pk)
+        return super().get(request, *args, **kwargs)

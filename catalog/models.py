@@ -30,7 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .panels import VariantsSummaryPanel
-from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION
+from .permissions import MERCHANDISE_CODENAME, MERCHANDISE_PERMISSION, CatalogPagePermissionTester
 
 
 class SortedSnippet(models.Model):
@@ -59,6 +59,32 @@ class SortedSnippet(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:40]
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # A name or slug already taken, named beside its field: names compare in any case, and
+        # a slug made from the name is checked here rather than failing in the database.
+        super().clean()
+        others = type(self).objects.exclude(pk=self.pk)
+        kind = self._meta.verbose_name
+        if same_name := others.filter(name__iexact=self.name).first():
+            raise ValidationError(
+                {
+                    "name": _("There is already a %(kind)s named %(name)s.")
+                    % {"kind": kind, "name": same_name.name}
+                }
+            )
+        self.slug = self.slug or slugify(self.name)[:40]
+        if not self.slug:
+            raise ValidationError({"slug": _("Enter a slug: none can be made from this name.")})
+        if same_slug := others.filter(slug=self.slug).first():
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The %(kind)s %(name)s already has the slug %(slug)s: choose another."
+                    )
+                    % {"kind": kind, "name": same_slug.name, "slug": self.slug}
+                }
+            )
 
 
 class Size(SortedSnippet):
@@ -161,6 +187,9 @@ class CategoryPage(Page):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
+    def permissions_for_user(self, user):
+        return CatalogPagePermissionTester(user, self)
+
 
 class ProductPage(Page):
     summary = models.TextField(
@@ -231,6 +260,9 @@ class ProductPage(Page):
         permissions = [
             (MERCHANDISE_CODENAME, _("Can change prices, variants and stock of products")),
         ]
+
+    def permissions_for_user(self, user):
+        return CatalogPagePermissionTester(user, self)
 
     def clean(self):
         super().clean()

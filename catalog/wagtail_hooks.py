@@ -1,6 +1,8 @@
 """The catalog's place in the Wagtail admin: its snippets, the Stock view, each product's variant
-grid, and the rule that only merchandisers create products; and, on the site, pages asked for
-with stray query parameters sent on to their canonical URL. The views themselves live in
+grid, and the rule that only merchandisers create products (copies and moves are refused by the
+pages' own permissions, `permissions.CatalogPagePermissionTester`; the choice of page type by
+`admin_views.AddSubpageView`, which the site's URLs route to); and, on the site, pages asked
+for with stray query parameters sent on to their canonical URL. The views themselves live in
 `admin_views` and `canonical`."""
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from wagtail.snippets.models import register_snippet
 from . import canonical
 from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
 from .models import ProductPage, ProductVariant
-from .permissions import MERCHANDISE_PERMISSION
+from .permissions import MERCHANDISE_PERMISSION, may_create
 
 register_snippet(CatalogSnippets)
 register_permission_policy(ProductVariant, StockPermissionPolicy(ProductVariant))
@@ -30,8 +32,7 @@ def register_stock_viewset():
 
 @hooks.register("before_create_page")
 def only_merchandisers_create_products(request, parent_page, page_class):
-    # A product needs a price and variants, which only merchandisers may set.
-    if issubclass(page_class, ProductPage) and not request.user.has_perm(MERCHANDISE_PERMISSION):
+    if not may_create(request.user, page_class):
         messages.error(
             request,
             _("Only merchandisers can create products: a product needs a price and variants."),

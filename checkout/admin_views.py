@@ -35,6 +35,15 @@ class MoneyColumn(Column):
         return format_money(getattr(instance, self.accessor), instance.currency)
 
 
+class DiscountValueColumn(Column):
+    """15 %, or $15.00."""
+
+    def get_value(self, instance):
+        if instance.kind == DiscountCode.Kind.PERCENT:
+            return _("%(value)s %%") % {"value": f"{instance.value.normalize():f}"}
+        return format_money(instance.value)
+
+
 class OrderInspectView(InspectView):
     template_name = "checkout/admin/order_inspect.html"
 
@@ -261,7 +270,15 @@ class DiscountCodeViewSet(ModelViewSet):
     copy_view_enabled = False
     search_fields = ["code"]
     list_filter = ["active", "kind"]
-    list_display = ["code", "kind", "value", "valid_from", "valid_until", "usage_limit", "active"]
+    list_display = [
+        "code",
+        "kind",
+        DiscountValueColumn("value", label=_("Value")),
+        "valid_from",
+        "valid_until",
+        "usage_limit",
+        "active",
+    ]
 
 
 class CheckoutGroup(ModelViewSetGroup):

@@ -7,6 +7,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
@@ -493,6 +494,25 @@ class DiscountCode(models.Model):
     def save(self, *args, **kwargs):
         self.code = self.code.strip().upper()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Said beside the field at fault, in words; the constraints in Meta stay as the net.
+        super().clean()
+        self.code = self.code.strip().upper()
+        errors = {}
+        if DiscountCode.objects.filter(code__iexact=self.code).exclude(pk=self.pk).exists():
+            errors["code"] = _("That code already exists.")
+        if self.kind == self.Kind.PERCENT and self.value is not None and self.value > 100:
+            errors["value"] = _(
+                "A percentage cannot be above 100: enter the percent off, such as 15."
+            )
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            errors["valid_until"] = _(
+                "The code would end before it starts: make “valid until” later than "
+                "“valid from”, or leave it empty."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 @register_setting(icon="mail")

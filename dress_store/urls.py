@@ -1,16 +1,24 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import AdminLoginView
 from catalog import views as catalog_views
+from catalog.admin_views import AddSubpageView
 
 urlpatterns = [
     path("admin/login/", AdminLoginView.as_view(), name="wagtailadmin_login"),
+    # Wagtail's own path, taken before Wagtail's view: the page types offered depend on the user.
+    path(
+        "admin/pages/<int:parent_page_id>/add_subpage/",
+        require_admin_access(never_cache(AddSubpageView.as_view())),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("", include("api.urls")),
     path("", include("checkout.urls")),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The last step of `make run`: the site on http://127.0.0.1:8000, with the local Stripe stand-in
 # playing Stripe when no STRIPE_SECRET_KEY is set (the checkout then says payments are simulated),
-# and the demo pictures' renditions made beside it, at a lower priority than the pages.
+# the demo pictures' renditions made beside it, at a lower priority than the pages, and Wagtail's
+# scheduled publishing every minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=.venv/bin/python
@@ -19,6 +20,10 @@ fi
 
 # A page makes the renditions it needs and does not find yet, so the site can be served now.
 nice -n 10 "$python" manage.py warm_demo_pictures &
+helpers="$helpers $!"
+
+# Scheduled pages go live and expire on time, as beat makes them in production.
+(while sleep 60; do "$python" manage.py publish_scheduled >/dev/null; done) &
 helpers="$helpers $!"
 
 echo "The store: http://127.0.0.1:8000   The admin: http://127.0.0.1:8000/admin/"

@@ -6,4 +6,11 @@ class StorefrontConfig(AppConfig):
     verbose_name = "Storefront"
 
     def ready(self):
+        from wagtail.models import ReferenceIndex
+
         from . import signals  # noqa: F401
+        from .models import StoreSettings
+
+        # Wagtail indexes pages' and snippets' links, not settings': without this, a page's
+        # "usage" would not count the announcement and footer links to it.
+        ReferenceIndex.register_model(StoreSettings)

@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from .page_links import url_if_live
+
 
 class LinkValue(blocks.StructValue):
     def url(self) -> str:
+        """Where the link leads; nothing for a page that is not live yet (`page_links`)."""
         page = self.get("page")
         if page:
-            return page.url or ""
+            return url_if_live(page)
         return self.get("link_url") or ""
 
 

@@ -3,7 +3,8 @@ social links), built once and kept in the cache until an editor changes it.
 
 Every page needs it, so reading it from the database on each request would cost three queries
 per page; `forget()` is called when the settings are saved or pages are published, unpublished,
-moved or deleted (see `storefront.signals`).
+moved or deleted (see `storefront.signals`). Links to pages that are not live are left out until
+they are (`page_links`): publishing one rebuilds the shell.
 
 The navigation is the live, in-menu pages below the home page. The page that lists the shop
 (a page class with `lists_shop = True`: the catalog's shop index) becomes the "Shop all" link,
@@ -19,6 +20,7 @@ from django.utils.connection import ConnectionProxy
 from wagtail.models import Page, Site
 
 from .models import StoreSettings
+from .page_links import url_if_live
 
 # In the cache that may evict: the shell can be built again (Django's default cache holds the
 # limits' counters, see settings.store_caches).
@@ -72,19 +74,19 @@ def navigation_of(home: Page) -> tuple[str, list[Link]]:
 def build_shell(site: Site | None) -> Shell:
     settings = StoreSettings.load()
     shop_url, navigation = navigation_of(site.root_page) if site is not None else ("/shop/", [])
-    announcement_page = settings.announcement_link
+    footer_columns = [
+        FooterColumn(
+            heading=column.value["heading"],
+            links=[Link(link["label"], link.url()) for link in column.value["links"] if link.url()],
+        )
+        for column in settings.footer_columns
+    ]
     return Shell(
         name=settings.store_name,
         announcement=settings.announcement,
-        announcement_url=announcement_page.url if announcement_page else "",
+        announcement_url=url_if_live(settings.announcement_link),
         navigation=navigation,
-        footer_columns=[
-            FooterColumn(
-                heading=column.value["heading"],
-                links=[Link(link["label"], link.url()) for link in column.value["links"]],
-            )
-            for column in settings.footer_columns
-        ],
+        footer_columns=[column for column in footer_columns if column.links],
         social_links=[
             Link(link.value["network"], link.value["url"]) for link in settings.social_links
         ],

@@ -302,6 +302,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "requeue-unsent-mail": {"task": "mail.tasks.requeue_unsent", "schedule": 60.0},
+    # Wagtail's scheduled publishing and expiry; a run not started within its minute is dropped.
+    "publish-scheduled-pages": {
+        "task": "storefront.tasks.publish_scheduled",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "reconcile-pending-orders": {
         "task": "checkout.tasks.reconcile_pending_orders",
         "schedule": 300.0,
