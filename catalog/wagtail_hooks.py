@@ -13,17 +13,24 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from .admin_imports import StockImportPermissionPolicy, StockImportViewSet
 from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
-from .models import ProductPage, ProductVariant
+from .models import ProductPage, ProductVariant, StockImport
 from .permissions import MERCHANDISE_PERMISSION
 
 register_snippet(CatalogSnippets)
 register_permission_policy(ProductVariant, StockPermissionPolicy(ProductVariant))
+register_permission_policy(StockImport, StockImportPermissionPolicy(StockImport))
 
 
 @hooks.register("register_admin_viewset")
 def register_stock_viewset():
     return StockViewSet("stock")
+
+
+@hooks.register("register_admin_viewset")
+def register_stock_import_viewset():
+    return StockImportViewSet("stock_imports")
 
 
 @hooks.register("before_create_page")
