@@ -40,6 +40,7 @@ from .models import (
 from .money import format_money
 from .panels import StockPanel
 from .permissions import MERCHANDISE_PERMISSION
+from .queries import category_choices
 from .stock import adjust_stock
 
 
@@ -93,10 +94,7 @@ class StockFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["category"].extra["choices"] = [
-            (str(category.pk), "– " * (category.depth - 4) + category.title)
-            for category in CategoryPage.objects.order_by("path").only("pk", "title", "depth")
-        ]
+        self.filters["category"].extra["choices"] = category_choices()
 
     def filter_category(self, queryset, name, value):
         category = CategoryPage.objects.filter(pk=value).first()

@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 
 from .admin_imports import StockImportPermissionPolicy, StockImportViewSet
 from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
+from .choosers import product_chooser_viewset
 from .models import ProductPage, ProductVariant, StockImport
 from .permissions import MERCHANDISE_PERMISSION
 
@@ -31,6 +32,11 @@ def register_stock_viewset():
 @hooks.register("register_admin_viewset")
 def register_stock_import_viewset():
     return StockImportViewSet("stock_imports")
+
+
+@hooks.register("register_admin_viewset")
+def register_product_chooser():
+    return product_chooser_viewset
 
 
 @hooks.register("before_create_page")
