@@ -116,10 +116,11 @@ REDIS_URL = env("REDIS_URL", default="")
 
 
 def redis_cache(url: str, prefix: str) -> dict:
-    """A django-redis cache that fails fast and open: while Redis is down, reads miss and writes
-    are dropped (and logged), so an outage slows no request down and breaks no page."""
+    """A django-redis cache that fails fast and open: while Redis is down, reads miss, writes
+    are dropped (and logged) and locks are granted (dress_store.cache), so an outage slows no
+    request down and breaks no page."""
     return {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "dress_store.cache.StoreRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": prefix,
         "OPTIONS": {
