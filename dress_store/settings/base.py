@@ -261,6 +261,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds the SMTP client waits for the relay, to connect and for each answer. Django waits for
+# ever by default: a relay that takes the connection and then says nothing would hold a worker,
+# and the outbox row it is sending, until the worker is restarted.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Dress Store <shop@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
