@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.models import ProductPage, ProductVariant
-from checkout.models import Order, OrderStatus
+from checkout.models import Order, PaymentStatus
 from deploy.faults import FaultServers
 from deploy.stack import Stack, production_stack
 from mail.delivery import deliver_message, due_messages
@@ -228,7 +228,7 @@ def test_with_redis_stopped_a_shopper_signs_up_and_pays_and_each_mail_goes_once_
     # And nothing is lost: the order is paid for its two pieces, both mails wait in the outbox
     stack.stripe.wait_for_deliveries(1)
     order = Order.objects.get(email="rita@example.com")
-    assert (order.status, [line.quantity for line in order.lines.all()]) == (OrderStatus.PAID, [2])
+    assert (order.payment_status, [line.quantity for line in order.lines.all()]) == (PaymentStatus.PAID, [2])
     assert outbox() == [
         ("rita@example.com", "email_confirmation_signup", PENDING, 0),
         ("rita@example.com", "orders/confirmation", PENDING, 0),
@@ -505,7 +505,7 @@ def test_a_slow_stripe_makes_checkout_wait_at_most_its_timeouts_and_releases_the
     assert stack.stripe.api_calls[calls_before:] == [("POST", "/v1/checkout/sessions")]
     # And the order is released: cancelled, its piece back on sale
     order = Order.objects.get(email="una@example.com")
-    assert order.status == OrderStatus.CANCELLED
+    assert order.payment_status == PaymentStatus.CANCELLED
     store.variant.refresh_from_db()
     assert store.variant.stock == 2  # 3, less the first shopper's piece, which waits at Stripe
 
