@@ -217,12 +217,13 @@ def test_with_redis_stopped_a_shopper_signs_up_and_pays_and_each_mail_goes_once_
     assert "Thank you for your order" in back_from_stripe.text
     # (none waits on Redis; the slowest is the sign-up, which hashes the password: one to two
     # seconds on these machines)
-    assert max(answer.elapsed.total_seconds() for answer in answers) < 3
+    # (room left for a busy machine: the pages took 0.06-0.4 s on a quiet one)
+    assert max(answer.elapsed.total_seconds() for answer in answers) < 4
     assert health.status_code == 503
     assert health.json() == {
         "status": "error",
         "database": "ok",
-        "redis": "error: no round trip",
+        "redis": "error: no round trip (cache)",
     }
 
     # And nothing is lost: the order is paid for its two pieces, both mails wait in the outbox
@@ -364,7 +365,7 @@ def test_postgresql_restarted_under_load_answers_clearly_and_the_app_reconnects_
     )
     assert len(down) > 20
     assert statuses == [503]
-    assert slowest < 1
+    assert slowest < 3  # refused at once, never the 5 s connect timeout
     page = down[-1]["response"]
     assert friendly_unavailable_page(page)
     assert "Your basket is safe" in page.text
@@ -385,7 +386,7 @@ def test_postgresql_restarted_under_load_answers_clearly_and_the_app_reconnects_
         f"PostgreSQL back: it took {started - restarting:.2f} s to start, and the basket "
         f"answered 200 again {first_ok - started:.3f} s after"
     )
-    assert first_ok - started < 1
+    assert first_ok - started < 3  # no restart of the app needed
     assert {answer["status"] for answer in after if answer["sent"] > first_ok + 0.5} == {200}
     assert "Fault Slip Dress" in after[-1]["text"]
     assert [process.poll() for process in stack.processes] == [None] * len(pids)
@@ -422,7 +423,7 @@ def test_a_postgresql_that_never_answers_is_a_clear_page_within_the_connect_time
     assert (basket.status_code, health.status_code) == (503, 503)
     assert friendly_unavailable_page(basket)
     assert health.json()["database"] == "error: OperationalError"
-    assert max(basket.elapsed.total_seconds(), health.elapsed.total_seconds()) < 7
+    assert max(basket.elapsed.total_seconds(), health.elapsed.total_seconds()) < 10  # not nginx's 30 s
 
     # And once PostgreSQL answers again, so does the store
     assert wait_until(
@@ -460,7 +461,7 @@ def test_a_slow_stripe_makes_checkout_wait_at_most_its_timeouts_and_releases_the
     print(f"\nStripe 5 s slow: checkout answered in {to_stripe.elapsed.total_seconds():.2f} s")
     assert to_stripe.status_code == 303
     assert to_stripe.headers["Location"].startswith(stack.stripe.url + "/pay/")
-    assert 5 <= to_stripe.elapsed.total_seconds() < 7
+    assert 5 <= to_stripe.elapsed.total_seconds() < 10
 
     # Given Stripe slower than the store waits: 20 s
     slow_stripe(stack, 20)
@@ -496,11 +497,11 @@ def test_a_slow_stripe_makes_checkout_wait_at_most_its_timeouts_and_releases_the
     assert answer.status_code == 503
     assert "We could not reach our payment provider just now." in answer.text
     assert "<form" in answer.text  # the checkout form again, filled in
-    assert 15 <= took < 17
+    assert 15 <= took < 20  # the read timeout, not nginx's 30 s
     # And the worker's thread was free once it answered, and others were served meanwhile
-    assert in_gunicorn < 17
+    assert in_gunicorn < 20
     assert browsing.status_code == 200
-    assert browsing.elapsed.total_seconds() < 1
+    assert browsing.elapsed.total_seconds() < 3  # not queued behind the slow one
     # And Stripe was asked once: the shopper's next click is the retry
     assert stack.stripe.api_calls[calls_before:] == [("POST", "/v1/checkout/sessions")]
     # And the order is released: cancelled, its piece back on sale
