@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.db.models import (
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 
 from catalog.models import ProductPage
 from checkout.models import FulfilmentStatus, OrderLine, PaymentStatus
@@ -62,8 +61,11 @@ def rates_by_product() -> QuerySet:
         )
         .filter(sent__gt=0)
         .annotate(
-            rate=ExpressionWrapper(
-                F("returned") * 100.0 / F("sent"), output_field=DecimalField(decimal_places=1)
+            rate=Round(
+                Cast(F("returned"), DecimalField(max_digits=12, decimal_places=4))
+                * 100
+                / F("sent"),
+                1,
             )
         )
         .order_by("-rate", "-sent", "title")
