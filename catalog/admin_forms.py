@@ -169,3 +169,18 @@ class VariantGridForm(forms.Form):
             for size in self.sizes
             for name in [self.prefix_of(size, colour)]
         ]
+
+
+class StockImportForm(forms.Form):
+    """The file of a stock import; `catalog.stock_import` reads and checks what is in it."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Stock file"),
+        help_text=gettext_lazy(
+            "A .csv or .xlsx file whose first row names its columns: SKU and Stock to set "
+            "each variant's stock to a figure, or SKU and Change to add (5) or take away (-3) "
+            "pieces. Other columns are left alone."
+        ),
+        error_messages={"required": gettext_lazy("Choose the file to import.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -11,22 +11,26 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.pages.create import AddSubpageView as WagtailAddSubpageView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import variants
 from .admin_forms import StockEditForm, VariantGridForm
+from .admin_imports import ProductColumn, import_button, may_import
 from .models import (
     CategoryPage,
     Colour,
@@ -39,6 +43,7 @@ from .models import (
 from .money import format_money
 from .panels import StockPanel
 from .permissions import MERCHANDISE_PERMISSION, may_create
+from .queries import category_choices
 from .stock import adjust_stock
 
 
@@ -92,10 +97,7 @@ class StockFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["category"].extra["choices"] = [
-            (str(category.pk), "– " * (category.depth - 4) + category.title)
-            for category in CategoryPage.objects.order_by("path").only("pk", "title", "depth")
-        ]
+        self.filters["category"].extra["choices"] = category_choices()
 
     def filter_category(self, queryset, name, value):
         category = CategoryPage.objects.filter(pk=value).first()
@@ -128,6 +130,37 @@ class StockIndexView(IndexView):
     def get_base_queryset(self):
         return ProductVariant.objects.select_related("product", "size", "colour")
 
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        return [*buttons, import_button()] if may_import(self.request.user) else buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons.copy()
+        if may_import(self.request.user):
+            buttons.append(
+                Button(
+                    gettext("Past imports"),
+                    url=reverse("stock_imports:index"),
+                    icon_name="history",
+                    priority=80,
+                )
+            )
+        return buttons
+
+    def get_list_more_buttons(self, instance):
+        # All the product's variants on one screen.
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(
+                gettext("Sizes, colours and stock"),
+                url=reverse("catalog_variant_grid", args=[instance.product_id]),
+                icon_name="tasks",
+                priority=15,
+            ),
+        ]
+
 
 class StockEditView(EditView):
     """Stock only, and only as a difference from what was shown (`StockEditForm`)."""
@@ -159,7 +192,7 @@ class StockViewSet(ModelViewSet):
     ordering = ["product__title", "size__sort_order", "colour__sort_order"]
     list_display = [
         "sku",
-        Column("product", label=_("Product"), accessor="product.title"),
+        ProductColumn("product", label=_("Product"), accessor="product"),
         Column("size", label=_("Size"), accessor="size.name"),
         Column("colour", label=_("Colour"), accessor="colour.name"),
         UnitPriceColumn("unit_price", label=_("Price")),

@@ -93,3 +93,18 @@ def warm_renditions(images: Iterable, sizes: Iterable[str] = ("card", "product",
     """Make the renditions now so that no shopper's request has to."""
     for image in images:
         image.get_renditions(*[f for size in sizes for f in FILTERS[size]])
+
+
+def made_picture(image, size: str, **kwargs) -> SafeString | None:
+    """`picture` of the image if all its renditions at `size` are made already (prefetched, or
+    else looked up), None if not: the admin's listings show what publishing and warming made,
+    and never make renditions inside a request's loop."""
+    if len(image.find_existing_renditions(*FILTERS[size])) < len(FILTERS[size]):
+        return None
+    return picture(image, size, **kwargs)
+
+
+def made_jpeg(image, size: str):
+    """The smallest JPEG rendition of a picture size if it is made already, else None."""
+    jpeg = next(f for f in FILTERS[size] if f.spec.endswith("format-jpeg"))
+    return image.find_existing_renditions(jpeg).get(jpeg)

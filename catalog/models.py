@@ -420,3 +420,47 @@ class StockMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant.sku}: {self.change:+d} ({self.get_reason_display()})"
+
+
+class StockImport(models.Model):
+    """A file of stock figures that a merchandiser uploaded (`catalog.stock_import`): saved as a
+    preview of the changes it makes, then applied once, as differences, its moves recorded under
+    the import's own key. Applied imports are the record of who imported what."""
+
+    class Kind(models.TextChoices):
+        SET = "set", _("Stock set to the figures")
+        ADD = "add", _("Pieces added or taken away")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind)
+    # The previewed changes: [{"line", "variant", "stock" (as previewed), "change"}, ...]
+    changes = models.JSONField(_("changes"), default=list, editable=False)
+    change_count = models.PositiveIntegerField(_("variants changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    previewed_at = models.DateTimeField(_("previewed"), default=timezone.now)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock import")
+        verbose_name_plural = _("stock imports")
+        ordering = ["-applied_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def key(self) -> str:
+        """The key of the import's stock moves: one move per variant, however often it is
+        applied."""
+        return f"import-{self.pk}"
+
+    def moves(self) -> models.QuerySet[StockMove]:
+        return StockMove.objects.filter(key=self.key)

@@ -13,7 +13,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from . import fragments
 from .images import rendition_prefetch
-from .models import Colour, ProductImage, ProductPage, ProductVariant, Size
+from .models import CategoryPage, Colour, ProductImage, ProductPage, ProductVariant, Size
 
 SORTS = {
     "newest": ("-first_published_at", "-pk"),
@@ -54,13 +54,16 @@ def sort_products(products: QuerySet[ProductPage], sort: str | None) -> QuerySet
     return products.order_by(*SORTS.get(sort or "newest", SORTS["newest"]))
 
 
-def with_card_data(products: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
+def with_card_data(
+    products: QuerySet[ProductPage], picture_size: str = "card"
+) -> QuerySet[ProductPage]:
     """What a product card shows, fetched in three queries for the whole page: the products
-    with their stock state, their first gallery image, and that image's renditions."""
+    with their stock state, their first gallery image, and that image's renditions at
+    `picture_size` (the admin's product chooser shows thumbs)."""
     renditions = (
         get_image_model()
         .get_rendition_model()
-        .objects.filter(filter_spec__in=rendition_prefetch("card"))
+        .objects.filter(filter_spec__in=rendition_prefetch(picture_size))
     )
     # The first gallery image of each product. (A sliced Prefetch would say this more simply,
     # but modelcluster's relations cannot filter a sliced queryset.)
@@ -79,6 +82,14 @@ def with_card_data(products: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
     return products.annotate(
         available=Exists(ProductVariant.objects.filter(product=OuterRef("pk"), stock__gt=0))
     ).prefetch_related(Prefetch("gallery_images", queryset=first_image, to_attr="card_images"))
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """Every category as a choice of the admin's filters, indented under its parent."""
+    return [
+        (str(category.pk), "– " * (category.depth - 4) + category.title)
+        for category in CategoryPage.objects.order_by("path").only("pk", "title", "depth")
+    ]
 
 
 def facets(products: QuerySet[ProductPage]) -> tuple[list[Size], list[Colour]]:

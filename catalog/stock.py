@@ -2,7 +2,8 @@
 
 `stock` is what is left to sell: a checkout reserves pieces by taking them off (under row locks,
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
-back. Staff change it by difference (`adjust_stock`), each change recorded once as a `StockMove`.
+back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many variants at
+once), each change recorded once as a `StockMove`.
 After any move commits, cached catalog output is made afresh (`versions.stock_changed`)."""
 
 from __future__ import annotations
@@ -38,25 +39,68 @@ def adjust_stock(
 
     The move is recorded under `key`, the form's (or the import's) own: asked again with the
     same key, nothing moves and None is returned. Otherwise returns the recorded move."""
+    moves = adjust_stocks(
+        {variant_id: change},
+        key=key or uuid.uuid4().hex,
+        by=by,
+        reason=reason,
+        notes={variant_id: note},
+    )
+    return moves.get(variant_id)
+
+
+def adjust_stocks(
+    changes: Mapping[int, int],
+    *,
+    key: str,
+    by=None,
+    reason: str = StockMove.Reason.EDITED,
+    notes: Mapping[int, str] | None = None,
+) -> dict[int, StockMove]:
+    """`adjust_stock` for many variants at once (variant id → change), all or none, in a few
+    queries whatever their number: the rows locked in primary-key order, as checkouts lock
+    them. A variant already moved under `key` is left as it is. Returns the moves made, by
+    variant id; raises ProductVariant.DoesNotExist, moving nothing, if a variant is gone."""
+    notes = notes or {}
     with transaction.atomic():
-        # The row lock makes a second request with the same key wait, then find the move.
-        variant = ProductVariant.objects.select_for_update().get(pk=variant_id)
-        key = key or uuid.uuid4().hex
-        if StockMove.objects.filter(key=key, variant=variant).exists():
-            return None
-        after = max(variant.stock + change, 0)
-        ProductVariant.objects.filter(pk=variant.pk).update(stock=after)
-        move = StockMove.objects.create(
-            variant=variant,
-            change=after - variant.stock,
-            stock_after=after,
-            reason=reason,
-            key=key,
-            by=by,
-            note=note[:255],
+        # The row locks make a second request with the same key wait, then find the moves.
+        stock = dict(
+            ProductVariant.objects.select_for_update()
+            .filter(pk__in=changes)
+            .order_by("pk")
+            .values_list("pk", "stock")
         )
-        stock_changed()
-    return move
+        if len(stock) < len(changes):
+            raise ProductVariant.DoesNotExist(f"No variants {sorted(set(changes) - set(stock))}")
+        done = set(
+            StockMove.objects.filter(key=key, variant_id__in=stock).values_list(
+                "variant_id", flat=True
+            )
+        )
+        moves = []
+        for variant_id in sorted(set(stock) - done):
+            after = max(stock[variant_id] + changes[variant_id], 0)
+            moves.append(
+                StockMove(
+                    variant_id=variant_id,
+                    change=after - stock[variant_id],
+                    stock_after=after,
+                    reason=reason,
+                    key=key,
+                    by=by,
+                    note=notes.get(variant_id, "")[:255],
+                )
+            )
+        # One UPDATE per figure the stock comes to: a count or a delivery has few of them.
+        by_stock: dict[int, list[int]] = {}
+        for move in moves:
+            by_stock.setdefault(move.stock_after, []).append(move.variant_id)
+        for after, variant_ids in sorted(by_stock.items()):
+            ProductVariant.objects.filter(pk__in=variant_ids).update(stock=after)
+        StockMove.objects.bulk_create(moves)
+        if moves:
+            stock_changed()
+    return {move.variant_id: move for move in moves}
 
 
 def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:

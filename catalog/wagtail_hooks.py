@@ -17,17 +17,30 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from . import canonical
+from .admin_imports import StockImportPermissionPolicy, StockImportViewSet
 from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
-from .models import ProductPage, ProductVariant
+from .choosers import product_chooser_viewset
+from .models import ProductPage, ProductVariant, StockImport
 from .permissions import MERCHANDISE_PERMISSION, may_create
 
 register_snippet(CatalogSnippets)
 register_permission_policy(ProductVariant, StockPermissionPolicy(ProductVariant))
+register_permission_policy(StockImport, StockImportPermissionPolicy(StockImport))
 
 
 @hooks.register("register_admin_viewset")
 def register_stock_viewset():
     return StockViewSet("stock")
+
+
+@hooks.register("register_admin_viewset")
+def register_stock_import_viewset():
+    return StockImportViewSet("stock_imports")
+
+
+@hooks.register("register_admin_viewset")
+def register_product_chooser():
+    return product_chooser_viewset
 
 
 @hooks.register("before_create_page")

@@ -78,13 +78,20 @@ class WebhookEvent:
     object: dict
 
 
+# Seconds to connect to Stripe, and to wait for its answer. One try only: a second one after a
+# 15 s wait would keep the shopper past Nginx's 30 s (proxy_read_timeout), who would get its bare
+# 504 instead of our page. The shopper's next click, Stripe's webhook retries and the
+# reconciliation are the retries.
+STRIPE_TIMEOUT = (3, 15)
+
+
 def client() -> stripe.StripeClient:
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
         base_addresses=base,
-        max_network_retries=1,
-        http_client=stripe.RequestsClient(timeout=(3, 15)),
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT),
     )
 
 

@@ -42,3 +42,6 @@ if settings.DEBUG or settings.SERVE_MEDIA:
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A 503 while PostgreSQL cannot be reached, Django's 500 for anything else.
+handler500 = "storefront.views.server_error"

@@ -9,6 +9,7 @@ from wagtail import blocks
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 
+from catalog.blocks import ProductChooserBlock
 from catalog.models import CategoryPage, ProductPage
 from catalog.queries import with_card_data
 from storefront.blocks import OptionalLinkBlock
@@ -93,7 +94,7 @@ class ChosenPagesBlock(blocks.StructBlock):
 class ProductPicksBlock(ChosenPagesBlock):
     heading = blocks.CharBlock(label=_("Heading"), max_length=80)
     products = blocks.ListBlock(
-        blocks.PageChooserBlock(page_type="catalog.ProductPage"),
+        ProductChooserBlock(label=_("Product")),
         label=_("Products"),
         min_num=1,
         max_num=12,

@@ -8,7 +8,8 @@ SDK's form encoding is decoded as Stripe decodes it, objects come back in Stripe
 in Stripe's error format (so the SDK raises the same exceptions), and events are signed exactly as
 ``stripe.Webhook.construct_event`` verifies them. Stripe's hosted checkout is replaced by a plain
 page with Pay / Decline / Cancel buttons, and ``/_standin/`` endpoints let tests do what a customer
-or a bank would, without a browser.
+or a bank would, without a browser, or make the API slow (``/_standin/delay?seconds=N``: every
+API request then waits N seconds before Stripe starts on it).
 
 Run it by hand with ``python -m standins.stripe_api --webhook-url URL --webhook-secret SECRET``.
 """
@@ -26,6 +27,7 @@ import queue
 import re
 import secrets
 import string
+import sys
 import threading
 import time
 import urllib.error
@@ -55,6 +57,8 @@ DECLINED = "Your card was declined."
 RETRY_DELAYS = (0.2, 0.5, 1.0)
 DELIVERY_TIMEOUT = 10
 TICK_SECONDS = 1.0
+# The slowest the API may be made: longer than any client waits.
+MAX_API_DELAY = 120.0
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 _CURRENCY = re.compile(r"[a-z]{3}")
@@ -278,6 +282,8 @@ class _Store:
         self.api_calls: list[tuple[str, str]] = []
         # What the next refunds do: succeed at once (cards), wait (bank debits), or fail.
         self.refund_outcome = "succeeded"
+        # Seconds every API request waits before it is handled: Stripe slow or overloaded.
+        self.api_delay = 0.0
         self._clock = clock
         self._checkout_base = checkout_base
         self._publish = publish
@@ -470,6 +476,21 @@ class _Store:
         with self._lock:
             self.refund_outcome = outcome
             return {"refund_outcome": outcome}
+
+    def set_api_delay(self, params: JSON) -> JSON:
+        """Make every API request wait ``seconds`` (0 for none) before it is handled, as an
+        overloaded Stripe would: a client that gives up sooner still sees its request done."""
+        seconds = params.get("seconds", "0")
+        try:
+            delay = float(seconds)
+        except ValueError:
+            delay = -1.0
+        if not 0 <= delay <= MAX_API_DELAY:
+            raise StripeError(
+                f"seconds must be a number from 0 to {MAX_API_DELAY:g}.", param="seconds"
+            )
+        self.api_delay = delay
+        return {"api_delay": delay}
 
     def settle_refund(self, params: JSON, refund_id: str) -> JSON:
         """A pending refund's bank answers: it succeeds, or it fails and the money stays."""
@@ -828,6 +849,7 @@ _CONTROL_ROUTES = _routes(
     ("POST", "/_standin/sessions/<session_id>/expire", _Store.expire_session),
     ("POST", "/_standin/events/<event_id>/resend", _Store.resend_event),
     ("POST", "/_standin/refund-outcome", _Store.set_refund_outcome),
+    ("POST", "/_standin/delay", _Store.set_api_delay),
     ("POST", "/_standin/refunds/<refund_id>/settle", _Store.settle_refund),
     ("POST", "/_standin/payment_intents/<payment_intent_id>/refund", _Store.refund_from_dashboard),
 )
@@ -864,6 +886,13 @@ def _authenticate(authorization: str) -> None:
 class _Server(ThreadingHTTPServer):
     store: _Store
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up before its answer (its own timeout, with the API slow) is no
+        error of the stand-in's."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     """Speaks HTTP for the ``_Store``: the API, ``/_standin/`` controls and the checkout page."""
@@ -895,6 +924,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, path: str, params: JSON) -> None:
         self.server.store.api_calls.append((method, path))
+        if self.server.store.api_delay:
+            time.sleep(self.server.store.api_delay)
         _authenticate(self.headers.get("Authorization", ""))
         operation, ids = _resolve(_API_ROUTES, method, path)
         store = self.server.store

@@ -1,10 +1,14 @@
-"""The site's plain URLs: the health check, robots.txt and the favicon."""
+"""The site's plain URLs (the health check, robots.txt and the favicon) and its error page."""
+
+import sys
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.template import loader
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -67,3 +71,21 @@ def robots_txt(request):
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+# Seconds a shopper (or a crawler) is asked to wait when the database cannot be reached: about
+# how long PostgreSQL takes to restart.
+RETRY_AFTER = 30
+
+
+def server_error(request):
+    """The answer to an unhandled exception (handler500). When PostgreSQL cannot be reached (it
+    is restarting, or down) that is no bug but an outage: a 503 that says to try again in a
+    minute, with Retry-After, which also lets Nginx serve its cached copy of a catalog page.
+    Anything else is Django's 500. Neither page touches the database."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        return defaults.server_error(request)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response

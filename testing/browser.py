@@ -1,6 +1,10 @@
-"""A shopper's steps in Chromium (Playwright pages), as several apps' browser tests take them."""
+"""Steps in Chromium (Playwright pages) that several apps' browser tests take: a shopper's, a
+staff member's in the admin."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
@@ -30,3 +34,21 @@ def fill_address(
     page.get_by_label("City").fill(city)
     if country is not None:
         page.get_by_label("Country").select_option(country)
+
+
+def sign_in_to_admin(page, base_url: str, email: str, password: str) -> None:
+    """Sign in on the Wagtail admin's own sign-in page, which leads to the dashboard."""
+    page.goto(base_url + "/admin/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base_url + "/admin/")
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a picture of the page as `<name>.png` in $SCREENSHOT_DIR, when it is set: that is how
+    the pictures under docs/screenshots/ are made (`SCREENSHOT_DIR=docs/screenshots/admin`)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

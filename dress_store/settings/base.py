@@ -121,10 +121,11 @@ REDIS_LIMITS_URL = env("REDIS_LIMITS_URL", default="") or REDIS_URL
 
 
 def redis_cache(url: str, prefix: str) -> dict:
-    """A django-redis cache that fails fast and open: while Redis is down, reads miss and writes
-    are dropped (and logged), so an outage slows no request down and breaks no page."""
+    """A django-redis cache that fails fast and open: while Redis is down, reads miss, writes
+    are dropped (and logged) and locks are granted (dress_store.cache), so an outage slows no
+    request down and breaks no page."""
     return {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "dress_store.cache.StoreRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": prefix,
         "OPTIONS": {
@@ -279,6 +280,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds the SMTP client waits for the relay, to connect and for each answer. Django waits for
+# ever by default: a relay that takes the connection and then says nothing would hold a worker,
+# and the outbox row it is sending, until the worker is restarted.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="The Dress Store <shop@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

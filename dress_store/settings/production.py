@@ -43,6 +43,10 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 # throughput of a bare view under Gunicorn's sync/gthread workers.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL that takes connections and never answers (hung, or its host lost) would hold each
+# web thread until Nginx gives up, and longer; give up in 5 s and show the 503 page instead
+# (DATABASE_URL's own ?connect_timeout= wins).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # The limits on a Redis of their own that never evicts; the rest on the cache's (deploy/README.md).
 CACHES = store_caches(cache_url=REDIS_URL, limits_url=env("REDIS_LIMITS_URL"))

@@ -1,6 +1,7 @@
 """The mail pipeline: an outbox row per mail, delivery by a real Celery worker, backoff, at most
 one send per row, and nothing lost while Redis is down."""
 
+import socket
 import threading
 import time
 from datetime import timedelta
@@ -55,6 +56,32 @@ def test_a_failed_send_is_recorded_and_retried_later(settings):
     assert message.attempts == 1
     assert message.last_error.startswith("ConnectionRefusedError")
     assert before + timedelta(seconds=14) < message.next_attempt_at < before + timedelta(seconds=20)
+
+
+def test_a_relay_that_never_answers_is_given_up_after_the_timeout(settings):
+    # Given a relay that takes the connection and never says a word
+    assert settings.EMAIL_TIMEOUT == 20  # the default, unless EMAIL_TIMEOUT says otherwise
+    relay = socket.create_server(("127.0.0.1", 0))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = relay.getsockname()
+    settings.EMAIL_TIMEOUT = 1
+    app.conf.task_always_eager = False
+    try:
+        message = send_rendered(to="ann@example.com", subject="Hi", text="Hello")
+    finally:
+        app.conf.task_always_eager = True
+
+    # When the worker delivers it
+    started = time.monotonic()
+    with relay:
+        outcome = deliver_message(message.pk)
+
+    # Then it gives up after the timeout, and will try again
+    assert outcome is Outcome.RETRY
+    assert time.monotonic() - started < 2
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxMessage.State.PENDING, 1)
+    assert message.last_error == "SMTPServerDisconnected: Connection unexpectedly closed: timed out"
 
 
 def test_a_row_is_sent_at_most_once_even_if_its_task_runs_twice(smtp_server, settings):

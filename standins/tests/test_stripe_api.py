@@ -545,3 +545,47 @@ def test_a_refund_from_the_dashboard_and_the_calls_the_api_saw(
     assert (refund["amount"], refund["status"]) == (700, "succeeded")
     assert ("GET", f"/v1/checkout/sessions/{session.id}") in standin.api_calls
     assert ("POST", "/v1/refunds") not in standin.api_calls  # the dashboard is not the API
+
+
+def test_a_slow_api_keeps_the_client_waiting_and_does_the_work_all_the_same(
+    standin: StripeStandIn, clock: Clock
+):
+    # Given an API made slow, and a client that waits half a second for an answer
+    assert control(standin, "delay?seconds=1.5") == {"api_delay": 1.5}
+    impatient = stripe.StripeClient(
+        "sk_test_123",
+        base_addresses={"api": standin.url},
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=(1, 0.5)),
+    )
+    params, key = session_params(clock), {"idempotency_key": "checkout-session-D1001"}
+
+    # When it asks for a session
+    started = time.monotonic()
+    with pytest.raises(stripe.APIConnectionError, match="Read timed out"):
+        impatient.v1.checkout.sessions.create(params=params, options=key)
+    waited = time.monotonic() - started
+
+    # Then it gave up after its own timeout
+    assert 0.5 <= waited < 1.0
+    assert standin.api_calls == [("POST", "/v1/checkout/sessions")]
+
+    # And once the API is quick again, the same request is answered at once, with the session
+    # Stripe made for the first one after all
+    time.sleep(1.2)
+    assert control(standin, "delay?seconds=0") == {"api_delay": 0.0}
+    started = time.monotonic()
+    session = stripe.StripeClient(
+        "sk_test_123", base_addresses={"api": standin.url}, max_network_retries=0
+    ).v1.checkout.sessions.create(params=params, options=key)
+    assert time.monotonic() - started < 0.5
+    assert session.last_response.headers["Idempotent-Replayed"] == "true"
+    assert session.status == "open"
+
+
+@pytest.mark.parametrize("seconds", ["-1", "121", "soon", "nan"])
+def test_a_delay_out_of_range_is_refused(standin: StripeStandIn, seconds: str):
+    status, _, body = fetch(f"{standin.url}/_standin/delay?seconds={seconds}", method="POST")
+    assert status == 400
+    assert json.loads(body)["error"]["message"] == "seconds must be a number from 0 to 120."
+    assert standin._store.api_delay == 0.0

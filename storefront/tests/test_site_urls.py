@@ -52,3 +52,26 @@ def test_server_error_page_needs_no_database_or_context():
 
     html = loader.get_template("500.html").render()
     assert "Something went wrong on our side" in html
+
+
+def test_a_lost_database_is_a_503_to_retry_and_any_other_error_a_500(rf):
+    from django.db import OperationalError
+
+    from storefront.views import server_error
+
+    request = rf.get("/basket/")
+    try:
+        raise OperationalError("terminating connection due to administrator command")
+    except OperationalError:
+        unavailable = server_error(request)
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        broken = server_error(request)
+
+    assert (unavailable.status_code, unavailable["Retry-After"]) == (503, "30")
+    page = BeautifulSoup(unavailable.content, "html.parser")
+    assert page.select_one("h1").get_text() == "We will be back in a moment"
+    assert "Your basket is safe" in page.select_one("main").get_text()
+    assert broken.status_code == 500
+    assert "Something went wrong on our side" in broken.content.decode()
