@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,21 @@ def staff(shop):
         "editor": UserFactory(email="editors@example.com", groups=[EDITORS]),
         "merchandiser": UserFactory(email="merchandisers@example.com", groups=[MERCHANDISERS]),
     }
+
+
+@pytest.fixture
+def rates(db):
+    """Shipping rates: standard 6.00, express 15.00, free from 150.00."""
+    from checkout.models import ShippingSettings
+
+    ShippingSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "standard_rate": Decimal("6.00"),
+            "express_rate": Decimal("15.00"),
+            "free_shipping_threshold": Decimal("150.00"),
+        },
+    )
 
 
 # Chromium ---------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ MODEL_PERMISSIONS: dict[str, list[str]] = {
         "checkout.delete_discountcode",
         "checkout.view_discountcode",
         "checkout.change_shippingsettings",
+        "returns.view_return",
+        "returns.change_return",
     ],
 }
 

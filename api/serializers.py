@@ -301,7 +301,16 @@ class CheckoutStartedSerializer(serializers.Serializer):
 class OrderLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderLine
-        fields = ["product_title", "size", "colour", "sku", "unit_price", "quantity", "line_total"]
+        fields = [
+            "id",
+            "product_title",
+            "size",
+            "colour",
+            "sku",
+            "unit_price",
+            "quantity",
+            "line_total",
+        ]
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):

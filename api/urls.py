@@ -4,13 +4,14 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import returns, views
 
 router = SimpleRouter()
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("products", views.ProductViewSet, basename="product")
 router.register("basket/lines", views.BasketLineViewSet, basename="basket-line")
 router.register("orders", views.OrderViewSet, basename="order")
+router.register("returns", returns.ReturnViewSet, basename="return")
 
 v1 = [
     path("basket/", views.BasketView.as_view(), name="basket"),

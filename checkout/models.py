@@ -517,6 +517,10 @@ class DiscountCode(models.Model):
 
 @register_setting(icon="mail")
 class ShippingSettings(BaseGenericSetting):
+    class ReturnShipping(models.TextChoices):
+        NEVER = "never", _("Never")
+        WHOLE = "whole", _("When every piece of the order comes back")
+
     standard_label = models.CharField(
         _("standard shipping name"), max_length=60, default="Standard (3–5 working days)"
     )
@@ -540,6 +544,12 @@ class ShippingSettings(BaseGenericSetting):
         ),
         **MONEY,
     )
+    refund_shipping_on_return = models.CharField(
+        _("refund the shipping on a return"),
+        max_length=10,
+        choices=ReturnShipping,
+        default=ReturnShipping.WHOLE,
+    )
 
     panels = [
         MultiFieldPanel(
@@ -549,6 +559,7 @@ class ShippingSettings(BaseGenericSetting):
             [FieldPanel("express_label"), FieldPanel("express_rate")], heading=_("Express")
         ),
         FieldPanel("free_shipping_threshold"),
+        FieldPanel("refund_shipping_on_return"),
     ]
 
     class Meta:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("checkout.urls")),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("returns.urls")),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", catalog_views.search, name="search"),

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "home",
     "catalog",
     "checkout",
+    "returns",
     "mail",
     "api",
     "demo",
@@ -400,6 +401,8 @@ STORE_CURRENCY = env("STORE_CURRENCY", default="usd").lower()
 BASKET_MAX_PER_VARIANT = env.int("BASKET_MAX_PER_VARIANT", default=10)
 ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=30)
 MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
+# How long after an order ships its pieces may be returned.
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 
 # Logging: everything to stdout, where the process manager collects it ------------------------
 

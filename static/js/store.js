@@ -30,4 +30,10 @@
       });
     });
   }
+  // A return's slip: a print button where there is script to press it.
+  var print = document.querySelector("[data-print]");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
 })();
