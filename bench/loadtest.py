@@ -112,11 +112,15 @@ print(len(products))
     )
 
 
-def snapshot(database_url: str) -> tuple[dict[int, int], int]:
-    """Every variant's stock, and the last order's id, before the shoppers come."""
+def snapshot(database_url: str) -> tuple[dict[int, int], dict[str, int]]:
+    """Every variant's stock, and the last order's and mail's ids, before the shoppers come:
+    the books count what came after (a reused database holds an earlier run's)."""
     with psycopg.connect(database_url) as db:
         stock = dict(db.execute("SELECT id, stock FROM catalog_productvariant").fetchall())
-        last = db.execute("SELECT COALESCE(MAX(id), 0) FROM checkout_order").fetchone()[0]
+        last = {
+            table: db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]  # noqa: S608
+            for table in ("checkout_order", "mail_outboxmessage")
+        }
     return stock, last
 
 
@@ -170,24 +174,24 @@ def run_locust(stack, plan: dict, workdir: Path) -> list[dict]:
     return json.loads(out.read_text()) if out.exists() else []
 
 
-def settle(stack, database_url: str, mailbox: Mailbox, timeout: float = 180) -> None:
-    """Wait for the stand-in's webhooks to be delivered and the worker's mail to be sent."""
+def settle(stack, database_url: str, mailbox: Mailbox, last: dict, timeout: float = 180) -> None:
+    """Wait for the stand-in's webhooks to be delivered and the worker's mail to arrive."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         delivered = {d["event_id"] for d in stack.stripe.deliveries}
         undelivered = [e for e in stack.stripe.events if e["id"] not in delivered]
         with psycopg.connect(database_url) as db:
-            waiting = db.execute(
-                "SELECT COUNT(*) FROM mail_outboxmessage WHERE state = 'pending'"
+            queued = db.execute(
+                "SELECT COUNT(*) FROM mail_outboxmessage WHERE id > %s",
+                [last["mail_outboxmessage"]],
             ).fetchone()[0]
-            sent = db.execute(
-                "SELECT COUNT(*) FROM mail_outboxmessage WHERE state = 'sent'"
-            ).fetchone()[0]
-        if not undelivered and not waiting and len(mailbox.subjects) >= sent:
+        unsent = queued - len(mailbox.subjects)
+        if not undelivered and unsent <= 0:
             return
         time.sleep(1)
     print(
-        f"Still unsettled after {timeout:.0f} s: {len(undelivered)} webhook(s), {waiting} mail(s)",
+        f"Still unsettled after {timeout:.0f} s: {len(undelivered)} webhook(s) undelivered, "
+        f"{unsent} mail(s) not received",
         flush=True,
     )
 
@@ -195,12 +199,13 @@ def settle(stack, database_url: str, mailbox: Mailbox, timeout: float = 180) -> 
 # The books ------------------------------------------------------------------------------------
 
 
-def books(stack, database_url: str, stock_before: dict[int, int], last_order: int, mailbox):
+def books(stack, database_url: str, stock_before: dict[int, int], last: dict, mailbox):
     """Every order paid at the stand-in is paid in the store exactly once (one payment, one
     move to paid, one confirmation mail), and no order is paid in the store that the stand-in
     did not take; no variant below zero; for every variant, stock now + units in paid and
     pending orders = stock before. Returns (lines to print, discrepancies)."""
     problems: list[str] = []
+    last_order = last["checkout_order"]
     paid_sessions = {
         event["data"]["object"]["id"]: event["data"]["object"].get("client_reference_id")
         for event in stack.stripe.events
@@ -243,7 +248,9 @@ def books(stack, database_url: str, stock_before: dict[int, int], last_order: in
         outbox = Counter(
             state
             for (state,) in db.execute(
-                "SELECT state FROM mail_outboxmessage WHERE kind = 'orders/confirmation'"
+                "SELECT state FROM mail_outboxmessage WHERE kind = 'orders/confirmation' "
+                "AND id > %s",
+                [last["mail_outboxmessage"]],
             ).fetchall()
         )
 
@@ -435,7 +442,7 @@ def main() -> None:
                 "API_THROTTLE_USER": "1000000/second",
             },
         ) as stack:
-            stock_before, last_order = snapshot(database_url)
+            stock_before, last = snapshot(database_url)
             plan = {
                 "catalog": json.loads(catalog_path.read_text()),
                 "password": PASSWORD,
@@ -460,8 +467,8 @@ def main() -> None:
             load_before = Path("/proc/loadavg").read_text().split()[:3]
             steps = run_locust(stack, plan, args.workdir)
             load_after = Path("/proc/loadavg").read_text().split()[:3]
-            settle(stack, database_url, mailbox)
-            report, problems = books(stack, database_url, stock_before, last_order, mailbox)
+            settle(stack, database_url, mailbox, last)
+            report, problems = books(stack, database_url, stock_before, last, mailbox)
     finally:
         smtp.stop()
 
