@@ -261,6 +261,8 @@ class SaleDayRamp(LoadTestShape):
                 f"{error.name}: {error.error}": error.occurrences for error in stats.errors.values()
             },
             "outcomes": dict(OUTCOMES),
+            # The machine is shared: how busy it was (1, 5 and 15 minutes) as the step ended.
+            "load_average": [round(load, 2) for load in os.getloadavg()],
         }
         self.results.append(result)
         Path(PLAN["out"]).write_text(json.dumps(self.results, indent=2))
