@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PRODUCTS ?= 120
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format check deploy-check bench clean
+.PHONY: help run serve test lint format check deploy-check bench loadtest clean
 
 help:
 	@echo "make run      set up a virtualenv, the database and the demo store, then serve it on http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make format   ruff format and fix"
 	@echo "make check    Django's checks, migrations check, and check --deploy under production settings"
 	@echo "make bench    the benchmark: seed PRODUCTS=2000 into a scratch database, measure the stack (bench/README.md)"
+	@echo "make loadtest the sale-day load test: Locust's shoppers on the stack, ramped up, then the books proved"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +50,9 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 
 bench: $(VENV)/.installed-dev bench/node_modules/.installed
 	$(BIN)/python bench/run.py --products $(if $(filter command line,$(origin PRODUCTS)),$(PRODUCTS),2000)
+
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python bench/loadtest.py --products $(if $(filter command line,$(origin PRODUCTS)),$(PRODUCTS),2000)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

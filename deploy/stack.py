@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -117,6 +118,14 @@ def collect_static(env: dict, static_root: Path) -> None:
     )
 
 
+def without_rate_limits(site: str) -> str:
+    """The site config without its `limit_req` directives (the zones stay defined, unused)."""
+    lifted, count = re.subn(r"^[ \t]*limit_req zone=[^;]*;\n", "", site, flags=re.MULTILINE)
+    if not count:
+        raise LookupError("The site config has no `limit_req zone=...;` line to take out.")
+    return lifted
+
+
 @contextlib.contextmanager
 def production_stack(
     *,
@@ -131,7 +140,11 @@ def production_stack(
     static_root: Path | None = None,
     celery: bool = True,
     extra_env: dict | None = None,
+    nginx_rate_limits: bool = True,
 ) -> Iterator[Stack]:
+    """`nginx_rate_limits=False` takes Nginx's per-address limits (`limit_req`) out of the
+    rendered site: for a load test, whose virtual shoppers all come from 127.0.0.1 and would
+    share one address's allowance. Production's file is unchanged."""
     from standins.stripe_api import StripeStandIn
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -221,6 +234,8 @@ def production_stack(
             key=key,
             log_dir=workdir,
         )
+        if not nginx_rate_limits:
+            site = without_rate_limits(site)
         with running_nginx(workdir=workdir / "nginx", site_config=site) as url:
             yield Stack(
                 url=url,

@@ -262,6 +262,39 @@ STORAGES = {
 # Wagtail's page editor posts many fields for products with many variants.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+
+def s3_media(env: environ.Env) -> tuple[dict, str]:
+    """django-storages' S3 backend for the media, and the URL they are read from, from the
+    environment: AWS_STORAGE_BUCKET_NAME, and optionally AWS_S3_ENDPOINT_URL (MinIO, R2, a
+    loopback server in the tests: the bucket is then a path under it), AWS_S3_CUSTOM_DOMAIN (a
+    CDN's name for the bucket; on AWS without one, the bucket's own name under s3.amazonaws.com),
+    AWS_S3_REGION_NAME, and the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (without them
+    boto3 finds credentials itself, such as an instance's role).
+
+    URLs are public and unsigned, so that Nginx, browsers and a CDN can cache the pages and
+    pictures that name them; an upload never replaces another file of the same name."""
+    bucket = env("AWS_STORAGE_BUCKET_NAME")
+    endpoint = env("AWS_S3_ENDPOINT_URL", default="").rstrip("/")
+    domain = env("AWS_S3_CUSTOM_DOMAIN", default="").strip("/")
+    if not domain and not endpoint:
+        domain = f"{bucket}.s3.amazonaws.com"
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint or None,
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        # Under an endpoint of its own the bucket is a path (MEDIA_URL says so), not a host name.
+        "addressing_style": "path" if endpoint else None,
+        "custom_domain": domain or None,
+        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        "querystring_auth": False,
+        "file_overwrite": False,
+        # Upload names are not content hashes: a month, as Nginx serves MEDIA_ROOT's files.
+        "object_parameters": {"CacheControl": "public, max-age=2592000"},
+    }
+    return options, f"https://{domain}/" if domain else f"{endpoint}/{bucket}/"
+
+
 # Wagtail --------------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "The Dress Store"

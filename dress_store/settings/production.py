@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, env, store_caches
+from .base import REDIS_URL, env, s3_media, store_caches
 
 REQUIRED_ENVIRONMENT = (
     "DJANGO_SECRET_KEY",
@@ -87,3 +87,25 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
     },
 }
+
+# Uploads (product and page images, avatars) and Wagtail's renditions: on the local disk under
+# MEDIA_ROOT, which Nginx serves, while there is one web node; in an S3-compatible bucket, served
+# from its URL or a CDN's, once there are more (MEDIA_STORAGE=s3, docs/scaling.md step 5).
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME, the bucket that holds the media. "
+            "See .env.example."
+        )
+    s3_options, MEDIA_URL = s3_media(env)
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
+    # The shop's pages and the admin show pictures from there (a CSP source may be a path).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [
+        *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+        MEDIA_URL,
+    ]
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE is {MEDIA_STORAGE!r}: it must be filesystem (the default) or s3."
+    )
