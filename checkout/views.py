@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Address
 from accounts.ratelimit import client_ip
-from storefront.origin import back_to, from_this_site
+from storefront.origin import back_to, from_this_site, refused
 
 from . import basket as baskets
 from . import payments, services, webhooks
@@ -78,7 +78,7 @@ def basket_add(request):
             "from one of our pages. Please go back to the product page and add the piece from "
             "there."
         )
-        return render(request, "checkout/basket_refused.html", {"reason": reason}, status=403)
+        return refused(request, heading=_("Not added to your basket"), reason=reason)
     basket = baskets.basket_for(request, create=True)
     try:
         line = baskets.add(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -24,6 +26,11 @@ def from_this_site(request) -> bool:
         return origin != "null" and urlsplit(origin).netloc == request.get_host()
     referer = urlsplit(request.headers.get("Referer", ""))
     return referer.scheme == request.scheme and referer.netloc == request.get_host()
+
+
+def refused(request, *, heading: str, reason: str) -> HttpResponse:
+    """The answer to a POST that is not `from_this_site`: what was not done, and why (403)."""
+    return render(request, "refused.html", {"heading": heading, "reason": reason}, status=403)
 
 
 def back_to(request, fallback: str) -> str:
