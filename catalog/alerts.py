@@ -173,9 +173,10 @@ def subscribe_guest(variant: ProductVariant, raw_email, client_ip: str) -> Stock
     )
     if alert.status == S.WAITING:
         return alert  # confirmed already: nothing to confirm again
-    if alert.email != email:
-        alert.email = email  # the same mailbox, written as they write it now
-        alert.save(update_fields=["email"])
+    # Asked again: the same mailbox, written as they write it now, and a new link whose days
+    # count from now (so the nightly purge of unconfirmed alerts counts from now too).
+    alert.email, alert.created_at = email, timezone.now()
+    alert.save(update_fields=["email", "created_at"])
     for key, _limit, window in limits:
         ratelimit.count(key, window=window)
     send_mail(

@@ -1,5 +1,8 @@
 """A shopper's profile lists their back-in-stock alerts and stops them; deleting the account
-removes them, and those asked for its addresses as a guest."""
+removes them, and those asked for its addresses as a guest; what nobody needs any more is
+purged."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -7,7 +10,9 @@ from django.urls import reverse
 from accounts.services import delete_account
 from accounts.tests.factories import UserFactory
 from catalog.models import StockAlert
+from catalog.tasks import purge_stale_alerts
 from catalog.tests.factories import StockAlertFactory
+from testing.clock import later_by
 from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +97,21 @@ def test_deleting_the_account_removes_its_alerts(variants):
 
     # Then only Bob's is left
     assert list(StockAlert.objects.all()) == [bob]
+
+
+def test_unconfirmed_alerts_and_old_sent_ones_are_purged(variants, settings):
+    wrap, slip = variants
+    waiting = StockAlertFactory(variant=wrap)
+    pending = StockAlertFactory(variant=slip, status=S.PENDING)
+    sent = StockAlertFactory(variant=slip, status=S.NOTIFIED)
+    StockAlert.objects.filter(pk=sent.pk).update(notified_at=sent.created_at)
+
+    # A day after an unconfirmed link expired, nothing sent is old enough yet
+    with later_by(timedelta(days=settings.STOCK_ALERT_CONFIRM_DAYS + 1)):
+        assert purge_stale_alerts() == 1
+    assert not StockAlert.objects.filter(pk=pending.pk).exists()
+
+    # Long after, the sent one goes too; a waiting one never does
+    with later_by(timedelta(days=settings.STOCK_ALERT_KEEP_DAYS + 1)):
+        assert purge_stale_alerts() == 1
+    assert list(StockAlert.objects.all()) == [waiting]
