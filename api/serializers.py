@@ -11,9 +11,10 @@ from rest_framework import serializers
 
 from accounts.models import COUNTRIES
 from accounts.validators import validate_phone
+from catalog.alerts import chosen_url
 from catalog.forms import SORT_CHOICES
 from catalog.images import FILTERS
-from catalog.models import CategoryPage, ProductPage, ProductVariant
+from catalog.models import CategoryPage, ProductPage, ProductVariant, StockAlert
 from checkout.basket import QUANTITY_MESSAGES, max_per_piece
 from checkout.models import Order, OrderLine, OrderStatusChange
 from checkout.pricing import EXPRESS, STANDARD
@@ -346,6 +347,116 @@ class OrderSerializer(serializers.ModelSerializer):
             "lines",
             "history",
         ]
+
+
+# Back in stock -----------------------------------------------------------------------------------
+
+
+class StockAlertSerializer(serializers.ModelSerializer):
+    variant = serializers.IntegerField(source="variant_id")
+    sku = serializers.CharField(source="variant.sku")
+    size = SizeSerializer(source="variant.size")
+    colour = ColourSerializer(source="variant.colour")
+    product_id = serializers.IntegerField(source="variant.product_id")
+    product_title = serializers.CharField(source="variant.product.title")
+    product_url = serializers.SerializerMethodField(
+        help_text="The product's page with this size and colour chosen."
+    )
+
+    class Meta:
+        model = StockAlert
+        fields = [
+            "id",
+            "variant",
+            "sku",
+            "size",
+            "colour",
+            "product_id",
+            "product_title",
+            "product_url",
+            "status",
+            "email",
+            "created_at",
+            "confirmed_at",
+        ]
+
+    def get_product_url(self, alert) -> str:
+        return absolute(chosen_url(alert.variant))
+
+
+class AlertRequestSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(
+        min_value=1,
+        help_text="A sold-out variant's id.",
+        error_messages={"invalid": gettext_lazy("Please choose a size and colour.")},
+    )
+    email = serializers.EmailField(
+        required=False,
+        help_text="Required for guests, who confirm it by the link we mail to it; a signed-in "
+        "caller's alert goes to their account's address.",
+    )
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happens next, as a sentence.")
+
+
+# Saved pieces ------------------------------------------------------------------------------------
+
+
+class SavedPieceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    product_id = serializers.IntegerField(source="product.pk")
+    product_title = serializers.CharField(source="product.title")
+    product_url = serializers.SerializerMethodField()
+    variant = VariantSerializer(allow_null=True, help_text="The size and colour saved, if any.")
+    price = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="Today's price.")
+    price_when_saved = serializers.DecimalField(max_digits=10, decimal_places=2)
+    price_dropped = serializers.BooleanField(help_text="Cheaper now than when it was saved.")
+    currency = serializers.SerializerMethodField()
+    on_sale = serializers.BooleanField(help_text="False when the product left the shop.")
+    in_stock = serializers.BooleanField(help_text="Some size and colour of it is in stock.")
+    options = VariantSerializer(many=True, help_text="Every size and colour, with its stock.")
+    image = serializers.SerializerMethodField()
+    saved_at = serializers.DateTimeField(source="piece.saved_at")
+
+    def get_product_url(self, piece) -> str:
+        return absolute(piece.product.get_url(self.context.get("request")) or "")
+
+    def get_currency(self, piece) -> str:
+        return settings.STORE_CURRENCY
+
+    @extend_schema_field(ImageSerializer(allow_null=True))
+    def get_image(self, piece) -> dict | None:
+        if piece.image is None:
+            return None
+        context = {**self.context, "image_sizes": ("thumb",)}
+        return ImageSerializer(piece.image, context=context).data
+
+
+class SavedListSerializer(serializers.Serializer):
+    pieces = SavedPieceSerializer(many=True)
+    count = serializers.IntegerField()
+
+
+class SavePieceSerializer(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1, help_text="A live product's id.")
+    variant = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="One of its variants, to save that size and colour.",
+    )
+
+
+class MoveToBasketSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        allow_null=True,
+        help_text="The size and colour to buy; by default the one saved.",
+    )
+    quantity = QuantityField(default=1)
 
 
 class TokenRequestSerializer(serializers.Serializer):

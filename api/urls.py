@@ -12,11 +12,15 @@ router.register("products", views.ProductViewSet, basename="product")
 router.register("basket/lines", views.BasketLineViewSet, basename="basket-line")
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("returns", returns.ReturnViewSet, basename="return")
+router.register("alerts", views.StockAlertViewSet, basename="stock-alert")
 
 v1 = [
     path("basket/", views.BasketView.as_view(), name="basket"),
     path("checkout/", views.CheckoutView.as_view(), name="checkout"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("saved/", views.SavedView.as_view(), name="saved"),
+    path("saved/<int:pk>/", views.SavedPieceView.as_view(), name="saved-piece"),
+    path("saved/<int:pk>/move-to-basket/", views.MoveToBasketView.as_view(), name="saved-move"),
     *router.urls,
 ]
 

@@ -1,5 +1,6 @@
 """The REST API: the same business functions as the HTML views (catalog.listing, catalog.search,
-checkout.basket, checkout.services), never a second copy of the rules. These views parse, call
+catalog.alerts, checkout.basket, checkout.services, saved.pieces), never a second copy of the
+rules. These views parse, call
 and serialise, and map the rules' exceptions to statuses."""
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from rest_framework.views import APIView
 from wagtail.images import get_image_model
 
 from accounts.ratelimit import client_ip
-from catalog import fragments
+from catalog import alerts, fragments
 from catalog.images import rendition_prefetch
-from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant
+from catalog.models import CategoryPage, ProductImage, ProductPage, ProductVariant, StockAlert
 from catalog.queries import filter_products, sort_products, with_card_data
 from catalog.search import RankedProducts, in_rank_order
 from checkout import basket as baskets
@@ -38,6 +39,7 @@ from checkout.exceptions import (
     TooManyUnpaidOrders,
 )
 from checkout.models import Order, OrderLine
+from saved import pieces
 
 from . import serializers as s
 
@@ -323,6 +325,139 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             )
             .order_by("-created_at", "-pk")
         )
+
+
+# Back in stock -----------------------------------------------------------------------------------
+
+
+class StockAlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Back-in-stock alerts: anyone may ask for one (a guest by email, confirmed by the link we
+    mail); the signed-in caller lists and stops their own."""
+
+    serializer_class = s.StockAlertSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_permissions(self):
+        return [AllowAny()] if self.action == "create" else [IsAuthenticated()]
+
+    def get_queryset(self):
+        if not self.request.user.is_authenticated:  # the schema's generator asks, signed out
+            return StockAlert.objects.none()
+        return alerts.alerts_of(self.request.user)
+
+    @extend_schema(
+        request=s.AlertRequestSerializer,
+        responses={
+            201: s.StockAlertSerializer,
+            202: OpenApiResponse(
+                s.AcceptedSerializer,
+                description="A guest's alert: it waits for the address to be confirmed.",
+            ),
+        },
+    )
+    def create(self, request):
+        data = s.AlertRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            alert = alerts.subscribe(
+                variant_id=data.validated_data["variant"],
+                user=request.user,
+                email=data.validated_data.get("email", ""),
+                client_ip=client_ip(request),
+            )
+        except alerts.TooManyAlerts as error:
+            raise TooManyRequests(error.message) from error
+        except alerts.AlertError as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        if request.user.is_authenticated:
+            return Response(s.StockAlertSerializer(alert).data, status=status.HTTP_201_CREATED)
+        # The same answer whether or not this address asked before: it tells nobody that.
+        detail = _(
+            "Please check your inbox: we sent a link to %(email)s. Confirm it, and we will "
+            "email you when it is back."
+        ) % {"email": data.validated_data.get("email", "")}
+        return Response({"detail": detail}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        try:
+            alerts.cancel(user=request.user, alert_id=pk)
+        except alerts.AlertError as error:
+            raise NotFound(error.message) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Saved pieces ------------------------------------------------------------------------------------
+
+
+def saved_response(request, code=status.HTTP_200_OK) -> Response:
+    contents = pieces.contents_of(pieces.saved_list_for(request))
+    return Response(s.SavedListSerializer(contents, context={"request": request}).data, status=code)
+
+
+class SavedView(APIView):
+    """The caller's own saved pieces: by their session, or their account when signed in."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.SavedListSerializer)
+    def get(self, request):
+        return saved_response(request)
+
+    @extend_schema(request=s.SavePieceSerializer, responses={201: s.SavedListSerializer})
+    def post(self, request):
+        """Save a product, in a size and colour if `variant` is given; saved already, it is
+        kept as it was. Answers with the saved pieces."""
+        data = s.SavePieceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            pieces.save(
+                pieces.saved_list_for(request, create=True),
+                product_id=data.validated_data["product"],
+                variant_id=data.validated_data.get("variant"),
+            )
+        except pieces.SavedError as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        return saved_response(request, status.HTTP_201_CREATED)
+
+
+class SavedPieceView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        try:
+            pieces.remove(pieces.saved_list_for(request), piece_id=pk)
+        except pieces.SavedError as error:
+            raise NotFound(error.message) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MoveToBasketView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.MoveToBasketSerializer, responses=s.BasketSerializer)
+    def post(self, request, pk: int):
+        """Put the saved piece in the basket (one step) and take it off the saved pieces;
+        answers with the basket."""
+        data = s.MoveToBasketSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved_list = pieces.saved_list_for(request)
+        try:
+            pieces.piece_of(saved_list, pk)
+        except pieces.SavedError as error:
+            raise NotFound(error.message) from error
+        try:
+            pieces.move_to_basket(
+                saved_list,
+                baskets.basket_for(request, create=True),
+                piece_id=pk,
+                variant_id=data.validated_data.get("variant"),
+                quantity=data.validated_data["quantity"],
+            )
+        except pieces.SavedError as error:
+            raise ValidationError({error.field: [error.message]}) from error
+        return basket_response(request)
 
 
 class TokenView(APIView):

@@ -1,7 +1,7 @@
 """The merchandiser's side of the Wagtail admin: sizes, colours and size guides as snippets, a
-product's variant grid, and a Stock view of every variant, searchable, filterable and
-exportable; and Wagtail's choice of page type to create, offering products to merchandisers
-only. `wagtail_hooks` and the site's URLs register them."""
+product's variant grid, a Stock view of every variant, searchable, filterable and exportable,
+and the report of back-in-stock demand; and Wagtail's choice of page type to create, offering
+products to merchandisers only. `wagtail_hooks` and the site's URLs register them."""
 
 from __future__ import annotations
 
@@ -22,13 +22,14 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.pages.create import AddSubpageView as WagtailAddSubpageView
+from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import variants
+from . import alerts, variants
 from .admin_forms import StockEditForm, VariantGridForm
 from .admin_imports import ProductColumn, import_button, may_import
 from .models import (
@@ -80,15 +81,11 @@ class CatalogSnippets(SnippetViewSetGroup):
     menu_order = 210
 
 
-class StockFilterSet(WagtailFilterSet):
+class VariantCategoryFilterSet(WagtailFilterSet):
+    """Variants of the products under one category (its whole subtree)."""
+
     category = django_filters.ChoiceFilter(
         label=_("Category"), method="filter_category", empty_label=_("All categories")
-    )
-    level = django_filters.ChoiceFilter(
-        label=_("Stock"),
-        method="filter_level",
-        choices=[("low", _("Low stock")), ("sold_out", _("Sold out"))],
-        empty_label=_("Any"),
     )
 
     class Meta:
@@ -104,6 +101,15 @@ class StockFilterSet(WagtailFilterSet):
         if category is None:
             return queryset.none()
         return queryset.filter(product__path__startswith=category.path)
+
+
+class StockFilterSet(VariantCategoryFilterSet):
+    level = django_filters.ChoiceFilter(
+        label=_("Stock"),
+        method="filter_level",
+        choices=[("low", _("Low stock")), ("sold_out", _("Sold out"))],
+        empty_label=_("Any"),
+    )
 
     def filter_level(self, queryset, name, value):
         if value == "sold_out":
@@ -211,6 +217,40 @@ class StockViewSet(ModelViewSet):
     index_view_class = StockIndexView
     edit_view_class = StockEditView
     edit_handler = ObjectList([StockPanel("stock")], base_form_class=StockEditForm)
+
+
+class BackInStockDemandView(ReportView):
+    """The variants shoppers wait for ("Email me when it's back", confirmed), most wanted
+    first: what to reorder. Merchandisers only (they see and change variants)."""
+
+    page_title = _("Back in stock demand")
+    header_icon = "mail"
+    index_url_name = "catalog_back_in_stock_demand"
+    index_results_url_name = "catalog_back_in_stock_demand_results"
+    filterset_class = VariantCategoryFilterSet
+    permission_policy = ModelPermissionPolicy(ProductVariant)
+    permission_required = "view"
+    columns = [
+        Column("product", label=_("Product"), accessor="product.title"),
+        Column("sku", label=_("SKU")),
+        Column("size", label=_("Size"), accessor="size.name"),
+        Column("colour", label=_("Colour"), accessor="colour.name"),
+        Column("stock", label=_("Stock")),
+        Column("waiting", label=_("Waiting")),
+    ]
+    list_export = ["product.title", "sku", "size.name", "colour.name", "stock", "waiting"]
+    export_headings = {
+        "product.title": _("Product"),
+        "sku": _("SKU"),
+        "size.name": _("Size"),
+        "colour.name": _("Colour"),
+        "stock": _("Stock"),
+        "waiting": _("Waiting"),
+    }
+    export_filename = "back-in-stock-demand"
+
+    def get_base_queryset(self):
+        return alerts.demand()
 
 
 class VariantGridView(WagtailAdminTemplateMixin, TemplateView):

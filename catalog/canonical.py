@@ -13,13 +13,14 @@ from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control
 from wagtail.models import Page
 
-from . import listing
-from .models import CategoryPage, ShopIndexPage
+from . import listing, product
+from .models import CategoryPage, ProductPage, ShopIndexPage
 
 # The query parameters each kind of page reads; a page of any other kind reads none.
 PAGE_PARAMETERS: dict[type[Page], tuple[str, ...]] = {
     ShopIndexPage: listing.PARAMETERS,
     CategoryPage: listing.PARAMETERS,
+    ProductPage: product.PARAMETERS,  # the size and colour chosen in the picker
 }
 SEARCH_PARAMETERS = ("q", "page")
 # Browsers keep a permanent redirect as long as they are let; a day bounds it, should a page

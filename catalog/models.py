@@ -464,3 +464,53 @@ class StockImport(models.Model):
 
     def moves(self) -> models.QuerySet[StockMove]:
         return StockMove.objects.filter(key=self.key)
+
+
+class StockAlert(models.Model):
+    """A shopper waiting for a sold-out size and colour ("Email me when it's back").
+
+    A signed-in shopper's alert waits at once; a guest's is pending until its address is
+    confirmed by a signed link. Once mailed, an alert is done (notified) and kept as such, so
+    that stock going 0 → 2 → 0 → 1 mails nobody twice; asking again later makes a new one. One
+    person (one mailbox: `+tags` are the same person) has at most one open alert per variant."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting confirmation")
+        WAITING = "waiting", _("Waiting")
+        NOTIFIED = "notified", _("Notified")
+
+    OPEN = (Status.PENDING, Status.WAITING)
+
+    variant = models.ForeignKey(
+        ProductVariant, verbose_name=_("variant"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shopper"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="stock_alerts",
+    )
+    email = models.EmailField(_("email"))
+    mailbox = models.CharField(_("mailbox"), max_length=254, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("back-in-stock alert")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant", "mailbox"],
+                condition=models.Q(status__in=["pending", "waiting"]),
+                name="catalog_one_open_alert_per_mailbox",
+            ),
+        ]
+        # The restock's "who is waiting for these variants?" and the demand report.
+        indexes = [models.Index(fields=["variant", "status"], name="catalog_alert_variant_status")]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.variant.sku} ({self.get_status_display()})"

@@ -1,4 +1,9 @@
-"""What a product page shows: its gallery, the size x colour picker and its structured data."""
+"""What a product page shows: its gallery, the size x colour picker and its structured data.
+
+A link may choose a size and colour in the picker (`?size=m&colour=black`, as the back-in-stock
+mail's does), without JavaScript: the page is then rendered with that radio checked, and cached
+apart. Only sizes and colours of the product's variants in stock choose anything, so made-up
+values make no new entry in the cache."""
 
 from __future__ import annotations
 
@@ -17,6 +22,12 @@ from .images import largest_jpeg
 from .models import ProductPage
 from .picker import picker
 from .queries import gallery_of, variants_of
+
+# What a product page reads of its query string (catalog.canonical sends the rest away).
+PARAMETERS = ("size", "colour")
+# In the fragments' keys: a RenderedProduct of another shape, cached by the code a deploy
+# replaced, is never read back. Change it when RenderedProduct's fields change.
+SHAPE = 2
 
 
 def structured_data(product: ProductPage, variants, gallery, *, url: str, brand: str) -> str:
@@ -63,6 +74,7 @@ def product_context(product: ProductPage, request) -> dict:
         "picker_sizes": sizes,
         "picker_rows": rows,
         "in_stock": any(variant.in_stock for variant in variants),
+        "sold_out": [variant for variant in variants if not variant.in_stock],
         "structured_data": structured_data(
             product,
             variants,
@@ -82,21 +94,39 @@ class RenderedProduct:
     head: SafeString  # Open Graph tags and JSON-LD
     main: SafeString  # gallery, picker, size guide and description
     canonical_url: str
+    # The variants in stock by (size slug, colour slug): what a link may choose in the picker.
+    choices: dict[tuple[str, str], int]
+
+
+def choices_of(variants) -> dict[tuple[str, str], int]:
+    return {
+        (variant.size.slug, variant.colour.slug): variant.pk
+        for variant in variants
+        if variant.in_stock
+    }
 
 
 def rendered_product(product: ProductPage, request) -> RenderedProduct:
     """The product's parts, rendered once per published revision and version of the catalog
-    (stock shows in the picker); previews are rendered afresh."""
+    (stock shows in the picker), and once more for each variant in stock that a link chooses;
+    previews are rendered afresh."""
 
-    def render() -> RenderedProduct:
-        context = {"page": product, **product_context(product, request)}
+    def render(chosen: int | None = None) -> RenderedProduct:
+        context = {"page": product, **product_context(product, request), "chosen": chosen}
         return RenderedProduct(
             head=fragments.render_fragment("catalog/includes/product_head.html", context, request),
             main=fragments.render_fragment("catalog/includes/product_main.html", context, request),
             canonical_url=context["canonical_url"],
+            choices=choices_of(context["variants"]),
         )
 
     if getattr(request, "is_preview", False):
         return render()
-    key = fragments.fragment_key("product", request, product.pk, product.live_revision_id)
-    return fragments.cached(key, render)
+    parts = (SHAPE, product.pk, product.live_revision_id)
+    rendered = fragments.cached(fragments.fragment_key("product", request, *parts), render)
+    chosen = rendered.choices.get((request.GET.get("size", ""), request.GET.get("colour", "")))
+    if chosen is None:
+        return rendered
+    return fragments.cached(
+        fragments.fragment_key("product", request, *parts, chosen), lambda: render(chosen)
+    )

@@ -1,19 +1,21 @@
 """What the catalog does when editors and merchandisers change it: its cached output is made
 afresh (`versions.catalog_changed`), and a published product's pictures are made in the
 background (AVIF and WebP at two densities take a second or so per image: too long for the
-editor's request, and for the first shopper's)."""
+editor's request, and for the first shopper's). And where it follows the accounts app, which
+knows nothing of it: a deleted account's back-in-stock alerts go with it."""
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import versions
+from . import alerts, versions
 from .models import Colour, ProductPage, Size, SizeGuide
 from .tasks import warm_product_pictures
 
@@ -58,3 +60,11 @@ def queue_pictures(sender, instance, **kwargs) -> None:
             logger.warning("Could not queue pictures of product %s", instance.pk, exc_info=True)
 
     transaction.on_commit(queue)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="catalog-forget-alerts")
+def forget_alerts_of_deleted_account(sender, instance, **kwargs) -> None:
+    # Before the row goes, while its addresses can still be read (a guest's alerts for them
+    # go too); in the deletion's transaction, however the account is deleted.
+    addresses = [instance.email, *instance.emailaddress_set.values_list("email", flat=True)]
+    alerts.forget(user=instance, addresses=addresses)

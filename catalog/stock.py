@@ -4,17 +4,20 @@
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
 back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many variants at
 once), each change recorded once as a `StockMove`.
-After any move commits, cached catalog output is made afresh (`versions.stock_changed`)."""
+After any move commits, cached catalog output is made afresh (`versions.stock_changed`), and
+the shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
 
 from .models import ProductVariant, StockMove
+from .tasks import queue_back_in_stock
 from .versions import stock_changed
 
 
@@ -100,6 +103,7 @@ def adjust_stocks(
         StockMove.objects.bulk_create(moves)
         if moves:
             stock_changed()
+            back_in_stock(before=stock, after={move.variant_id: move.stock_after for move in moves})
     return {move.variant_id: move for move in moves}
 
 
@@ -129,9 +133,30 @@ def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
 
 
 def release(quantities: Mapping[int, int]) -> None:
-    """Give reserved pieces back: an unpaid order expired or was cancelled, or a refund
-    restocks."""
-    for variant_id, quantity in sorted(quantities.items()):
-        if quantity:
+    """Give reserved pieces back: an unpaid order expired or was cancelled, or a refund or a
+    return restocks. The rows are locked in primary-key order, as checkouts lock them."""
+    quantities = {variant_id: quantity for variant_id, quantity in quantities.items() if quantity}
+    with transaction.atomic():
+        before = dict(
+            ProductVariant.objects.select_for_update()
+            .filter(pk__in=quantities)
+            .order_by("pk")
+            .values_list("pk", "stock")
+        )
+        for variant_id, quantity in sorted(quantities.items()):
             ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
-    stock_changed()
+        stock_changed()
+        back_in_stock(
+            before=before,
+            after={pk: stock + quantities[pk] for pk, stock in before.items()},
+        )
+
+
+def back_in_stock(*, before: Mapping[int, int], after: Mapping[int, int]) -> None:
+    """Call in the transaction that moved stock, with the variants' stock before and after the
+    move, read under their row locks: once it commits, the alerts of those that had none and
+    have some again are sent (`catalog.alerts`). Explicit, so that every path that adds stock
+    says so here, in this module, rather than in a signal."""
+    restocked = [pk for pk, stock in after.items() if stock > 0 and before.get(pk) == 0]
+    if restocked:
+        transaction.on_commit(partial(queue_back_in_stock, restocked))

@@ -1,24 +1,32 @@
 """The catalog's place in the Wagtail admin: its snippets, the Stock view, each product's variant
-grid, and the rule that only merchandisers create products (copies and moves are refused by the
-pages' own permissions, `permissions.CatalogPagePermissionTester`; the choice of page type by
-`admin_views.AddSubpageView`, which the site's URLs route to); and, on the site, pages asked
-for with stray query parameters sent on to their canonical URL. The views themselves live in
+grid, the report of back-in-stock demand, and the rule that only merchandisers create products
+(copies and moves are refused by the pages' own permissions,
+`permissions.CatalogPagePermissionTester`; the choice of page type by
+`admin_views.AddSubpageView`, which the site's URLs route to); and, on the site, pages asked for
+with stray query parameters sent on to their canonical URL. The views themselves live in
 `admin_views` and `canonical`."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from . import canonical
 from .admin_imports import StockImportPermissionPolicy, StockImportViewSet
-from .admin_views import CatalogSnippets, StockPermissionPolicy, StockViewSet, VariantGridView
+from .admin_views import (
+    BackInStockDemandView,
+    CatalogSnippets,
+    StockPermissionPolicy,
+    StockViewSet,
+    VariantGridView,
+)
 from .choosers import product_chooser_viewset
 from .models import ProductPage, ProductVariant, StockImport
 from .permissions import MERCHANDISE_PERMISSION, may_create
@@ -63,6 +71,38 @@ def register_variant_grid_url():
             name="catalog_variant_grid",
         )
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_demand_report_urls():
+    return [
+        path(
+            "reports/back-in-stock/",
+            BackInStockDemandView.as_view(),
+            name="catalog_back_in_stock_demand",
+        ),
+        path(
+            "reports/back-in-stock/results/",
+            BackInStockDemandView.as_view(results_only=True),
+            name="catalog_back_in_stock_demand_results",
+        ),
+    ]
+
+
+class DemandReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return BackInStockDemandView.permission_policy.user_has_permission(request.user, "view")
+
+
+@hooks.register("register_reports_menu_item")
+def register_demand_report_menu_item():
+    return DemandReportMenuItem(
+        _("Back in stock demand"),
+        reverse("catalog_back_in_stock_demand"),
+        name="back-in-stock-demand",
+        icon_name="mail",
+        order=1300,
+    )
 
 
 class VariantGridButton(PageMenuItem):

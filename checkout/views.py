@@ -6,7 +6,6 @@ the server, and nothing a form sends about prices is read."""
 from __future__ import annotations
 
 import contextlib
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Address
 from accounts.ratelimit import client_ip
+from storefront.origin import back_to, from_this_site, refused
 
 from . import basket as baskets
 from . import payments, services, webhooks
@@ -69,37 +69,7 @@ def basket_page(request):
     return render(request, "checkout/basket.html", {"basket": contents})
 
 
-def back_to(request, fallback: str) -> str:
-    """Where the shopper came from, if it is on this site; the basket page otherwise."""
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next") or request.headers.get("Referer", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-def from_this_site(request) -> bool:
-    """Whether the browser says this POST comes from one of our own pages.
-
-    Adding to the basket is the one form on pages that Nginx caches for everybody, so it cannot
-    carry a per-visitor CSRF token. Browsers tell where a POST comes from instead: Sec-Fetch-Site
-    (all current browsers), Origin, or at least a Referer (our Referrer-Policy sends our own
-    origin on same-origin requests). A POST that says none of these is refused: failing closed
-    costs a browser nothing, and a forged request cannot pass for one of ours."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None:
-        return fetch_site in ("same-origin", "none")
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        return origin != "null" and urlsplit(origin).netloc == request.get_host()
-    referer = urlsplit(request.headers.get("Referer", ""))
-    return referer.scheme == request.scheme and referer.netloc == request.get_host()
-
-
-@csrf_exempt  # see from_this_site
+@csrf_exempt  # the page is cached for everybody: see storefront.origin
 @require_POST
 def basket_add(request):
     if not from_this_site(request):
@@ -108,7 +78,7 @@ def basket_add(request):
             "from one of our pages. Please go back to the product page and add the piece from "
             "there."
         )
-        return render(request, "checkout/basket_refused.html", {"reason": reason}, status=403)
+        return refused(request, heading=_("Not added to your basket"), reason=reason)
     basket = baskets.basket_for(request, create=True)
     try:
         line = baskets.add(

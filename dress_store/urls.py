@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("", include("api.urls")),
     path("", include("checkout.urls")),
+    path("", include("catalog.urls")),
+    path("", include("saved.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("returns.urls")),
     path("accounts/", include("allauth.urls")),

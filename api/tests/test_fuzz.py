@@ -20,7 +20,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.tests.factories import UserFactory
+from catalog.tests.factories import StockAlertFactory
 from checkout.tests.factories import BasketFactory, OrderFactory
+from saved.tests.factories import SavedListFactory
 
 CHECKS = [
     not_a_server_error,
@@ -34,7 +36,8 @@ TOKEN: dict[str, str] = {}
 
 @pytest.fixture(autouse=True)
 def fuzz_data(db, make_product, settings, stripe_standin):
-    """A catalog, a basket, an order and a token for the fuzzer to find."""
+    """A catalog, a basket, an order, an alert, saved pieces and a token for the fuzzer to
+    find."""
     settings.API_THROTTLE_RATES = {"anon": None, "user": None, "auth": None}
     for number in range(3):
         product = make_product(
@@ -44,6 +47,9 @@ def fuzz_data(db, make_product, settings, stripe_standin):
     TOKEN["key"] = Token.objects.create(user=user).key
     BasketFactory(user=user, lines={product.variants.get(): 1})
     OrderFactory(user=user)
+    sold_out = make_product(title="Sold Out Dress", stock={("S", "Ivory"): 0}).variants.get()
+    StockAlertFactory(variant=sold_out, user=user)
+    SavedListFactory(user=user, pieces=[product, sold_out])
     # Requests go straight to the WSGI application, which would close the test's database
     # connection after each one (Django's own test client switches this off the same way).
     request_started.disconnect(close_old_connections)

@@ -6,7 +6,7 @@ the models hold data only and the presentation modules (`listing`, `product`) bu
 
 from django import template
 
-from catalog import images, listing, product, versions
+from catalog import alerts, images, listing, product, versions
 from catalog.money import format_money
 
 register = template.Library()
@@ -72,3 +72,16 @@ def product_parts(context, page):
     return once_per_request(
         request, ("product", page.pk), lambda: product.rendered_product(page, request)
     )
+
+
+@register.simple_tag
+def back_in_stock_alerts(user):
+    """`{% back_in_stock_alerts user as alerts %}`: a signed-in shopper's open alerts, for their
+    profile (the accounts app knows nothing of the catalog)."""
+    return list(alerts.alerts_of(user)) if user.is_authenticated else []
+
+
+@register.filter
+def chosen_in_picker(variant):
+    """`{{ variant|chosen_in_picker }}`: its product's URL with this size and colour chosen."""
+    return alerts.chosen_url(variant)

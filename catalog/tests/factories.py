@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import factory
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image as PillowImage
 from wagtail.images import get_image_model
@@ -20,6 +21,7 @@ from catalog.models import (
     ShopIndexPage,
     Size,
     SizeGuide,
+    StockAlert,
 )
 
 
@@ -149,3 +151,22 @@ class VariantFactory(factory.django.DjangoModelFactory):
     colour = factory.SubFactory(ColourFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
     stock = 5
+
+
+class StockAlertFactory(factory.django.DjangoModelFactory):
+    """A confirmed alert (waiting) for `variant=` (required), by a guest unless `user=` is given;
+    `status=StockAlert.Status.PENDING` for one not confirmed yet."""
+
+    class Meta:
+        model = StockAlert
+
+    variant = None
+    user = None
+    email = factory.LazyAttributeSequence(
+        lambda o, n: o.user.email if o.user else f"waiting{n}@example.com"
+    )
+    mailbox = factory.LazyAttribute(lambda o: o.email.lower())
+    status = StockAlert.Status.WAITING
+    confirmed_at = factory.LazyAttribute(
+        lambda o: None if o.status == StockAlert.Status.PENDING else timezone.now()
+    )

@@ -81,7 +81,9 @@ def test_search_keeps_one_fragment_per_search_and_real_page(client, make_product
         ("/shop/dresses/?z=123&size=m", "/shop/dresses/?size=m"),
         ("/shop/dresses/?utm_source=mail", "/shop/dresses/"),
         ("/shop/dresses/?size=m&z=1&page=2&size=l", "/shop/dresses/?size=m&page=2&size=l"),
-        ("/shop/dresses/wrap-dress/?size=m", "/shop/dresses/wrap-dress/"),
+        # A product page reads the size and colour to choose in its picker, and nothing else
+        ("/shop/dresses/wrap-dress/?size=m&page=2", "/shop/dresses/wrap-dress/?size=m"),
+        ("/shop/dresses/wrap-dress/?in_stock=on", "/shop/dresses/wrap-dress/"),
         ("/?page=2", "/"),
         ("/search/?q=wrap&utm_campaign=spring", "/search/?q=wrap"),
     ],
@@ -94,5 +96,10 @@ def test_stray_parameters_are_sent_on_to_the_canonical_url(client, make_product,
 
 def test_pages_with_only_their_own_parameters_are_served(client, make_product):
     make_product(title="Wrap Dress", slug="wrap-dress")
-    for url in ("/shop/dresses/?size=m&page=1&sort=price", "/search/?q=wrap&page=1", "/"):
+    for url in (
+        "/shop/dresses/?size=m&page=1&sort=price",
+        "/shop/dresses/wrap-dress/?size=m&colour=black",
+        "/search/?q=wrap&page=1",
+        "/",
+    ):
         assert client.get(url).status_code == 200, url

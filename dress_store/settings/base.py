@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "catalog",
     "checkout",
     "returns",
+    "saved",
     "mail",
     "api",
     "demo",
@@ -365,6 +366,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Back-in-stock alerts whose task the queue lost (Redis down when stock came back).
+    "send-due-stock-alerts": {"task": "catalog.tasks.send_due_alerts", "schedule": 300.0},
+    "purge-stale-stock-alerts": {
+        "task": "catalog.tasks.purge_stale_alerts",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    "purge-abandoned-saved-lists": {
+        "task": "saved.tasks.purge_abandoned_saved_lists",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 # How long what the purges above delete is kept, in days. Stripe retries a webhook for three
 # days and keeps an event (which the Dashboard can resend) for thirty: an older id cannot come
@@ -372,6 +383,8 @@ CELERY_BEAT_SCHEDULE = {
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 BASKET_KEEP_DAYS = env.int("BASKET_KEEP_DAYS", default=30)
 STRIPE_EVENT_KEEP_DAYS = env.int("STRIPE_EVENT_KEEP_DAYS", default=30)
+SAVED_KEEP_DAYS = env.int("SAVED_KEEP_DAYS", default=30)  # a guest's saved pieces
+STOCK_ALERT_KEEP_DAYS = env.int("STOCK_ALERT_KEEP_DAYS", default=90)  # alerts once mailed
 
 # The REST API ---------------------------------------------------------------------------------
 
@@ -411,6 +424,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PaymentStatusEnum": "checkout.models.PaymentStatus",
         "FulfilmentStatusEnum": "checkout.models.FulfilmentStatus",
+        "StockAlertStatusEnum": "catalog.models.StockAlert.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -436,6 +450,12 @@ ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=30)
 MAX_UNPAID_ORDERS = env.int("MAX_UNPAID_ORDERS", default=3)
 # How long after an order ships its pieces may be returned.
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+# Pieces one shopper may save (a wishlist, not a catalog of their own).
+SAVED_MAX_PIECES = env.int("SAVED_MAX_PIECES", default=100)
+# Back in stock: a guest's link to confirm works this many days; confirmation mails a client
+# address and one mailbox (+tags are one person) may ask for, per window in seconds.
+STOCK_ALERT_CONFIRM_DAYS = env.int("STOCK_ALERT_CONFIRM_DAYS", default=3)
+STOCK_ALERT_LIMITS = {"ip": (10, 60 * 60), "mailbox": (3, 60 * 60)}
 
 # Logging: everything to stdout, where the process manager collects it ------------------------
 

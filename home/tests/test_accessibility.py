@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from accounts.tests.factories import PASSWORD, AddressFactory, UserFactory
+from catalog.tests.factories import StockAlertFactory
+from saved.tests.factories import SavedListFactory
 from testing.browser import add_to_basket, fill_address, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +42,9 @@ def test_no_serious_violations(live_server, chromium, home_page, category, make_
     )
     shopper = UserFactory(email="a11y@example.com")
     AddressFactory(user=shopper, is_default=True)
+    sold_out = product.variants.get(size__name="L")
+    StockAlertFactory(variant=sold_out, user=shopper)
+    SavedListFactory(user=shopper, pieces=[product, sold_out])
     # axe is injected as a script: the page's CSP would rightly refuse it.
     context = chromium.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -59,6 +64,7 @@ def test_no_serious_violations(live_server, chromium, home_page, category, make_
     check("login", "/accounts/login/")
     sign_in(page, live_server.url, shopper.email, PASSWORD)
     check("profile")
+    check("saved", "/saved/")
     add_to_basket(page, live_server.url, product)
     check("basket")
     check("checkout", "/checkout/")
