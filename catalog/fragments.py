@@ -2,8 +2,10 @@
 kept in the shared cache, so that a busy listing is rendered once rather than on every view.
 
 Every key carries the catalog's version (`catalog.versions`), which changes whenever what these
-fragments show may have changed. Entries are never deleted, only no longer asked for: they
-expire after `SECONDS`.
+fragments show may have changed. What shows products' stock (sold-out badges, the size picker)
+is checked against the stock versions of the products it shows (`cached_for_products`), so that
+a sale makes afresh only what shows the product sold. Entries are never deleted, only no longer
+asked for: they expire after `SECONDS`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from django.core.cache import caches
 from django.http import QueryDict
@@ -30,11 +32,38 @@ SECONDS = 10 * 60
 T = TypeVar("T")
 
 
-def fragment_key(kind: str, request, *parts) -> str:
-    """A key for `kind` of fragment that depends on `parts` (reprs of plain values) and on the
-    catalog's version."""
-    digest = hashlib.sha256(repr((versions.current(request), *parts)).encode()).hexdigest()
+def fragment_key(
+    kind: str, request, *parts, version: Callable[[object], str] = versions.current
+) -> str:
+    """A key for `kind` of fragment that depends on `parts` (reprs of plain values) and on a
+    version of the catalog: by default the catalog's and its stock's (`versions.current`);
+    `versions.catalog` for what is checked per product (`cached_for_products`),
+    `versions.available` for what depends on which products are in stock."""
+    digest = hashlib.sha256(repr((version(request), *parts)).encode()).hexdigest()
     return f"fragment:{kind}:{digest[:40]}"
+
+
+class ShowsProducts(Protocol):
+    # The products whose stock it shows, with their stock versions read before their stock was.
+    stock_versions: dict[int, str]
+
+
+S = TypeVar("S", bound=ShowsProducts)
+
+
+def cached_for_products(
+    key: str, make: Callable[[], S], seconds: int = SECONDS, *, keep: Callable[[S], bool]
+) -> S:
+    """`cached`, for what shows the stock of its products: what is found is used only while
+    the stock versions of the products it shows are those it was made with (one round trip),
+    and is made afresh otherwise."""
+    found = cache.get(key)
+    if found is not None and versions.products(found.stock_versions) == found.stock_versions:
+        return found
+    made = make()
+    if keep(made):
+        cache.set(key, made, seconds)
+    return made
 
 
 def cached(

@@ -1,10 +1,11 @@
 """Product listings as shoppers see them: the shop index and category pages list the live
 products of their subtree, filtered, sorted and paginated (`catalog.queries`), rendered once per
-query string and version of the catalog, then served from the cache."""
+query string and version of the catalog, then served from the cache while the stock versions of
+the products shown are those it was rendered with (`fragments.cached_for_products`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -13,10 +14,17 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from . import fragments
+from . import fragments, versions
 from .forms import ProductFilterForm
 from .money import format_money
-from .queries import facets, filter_products, products_under, sort_products, with_card_data
+from .queries import (
+    facets,
+    filter_products,
+    products_under,
+    sort_products,
+    stamp_availability,
+    with_card_data,
+)
 
 PER_PAGE = 24
 # What a listing reads from its query string: its filters and the page.
@@ -26,7 +34,8 @@ PARAMETERS = (*ProductFilterForm.base_fields, "page")
 def cached_facets(request, root: Page, products: QuerySet) -> tuple[list, list]:
     """`facets`, kept in the cache until the catalog changes."""
     return fragments.cached(
-        fragments.fragment_key("facets", request, root.pk), lambda: facets(products)
+        fragments.fragment_key("facets", request, root.pk, version=versions.catalog),
+        lambda: facets(products),
     )
 
 
@@ -72,6 +81,7 @@ class RenderedListing:
     is_filtered: bool
     # Whether the query was all valid and its page exists: only then is the listing kept.
     is_exact: bool = True
+    stock_versions: dict[int, str] = field(default_factory=dict)
 
 
 def rendered_listing(request, *, root: Page) -> RenderedListing:
@@ -80,8 +90,11 @@ def rendered_listing(request, *, root: Page) -> RenderedListing:
     catalog, then served from the cache. A query with filters that do not apply, or a page past
     the last, is rendered each time rather than kept."""
     query = fragments.understood(request.GET, PARAMETERS)
-    key = fragments.fragment_key("listing", request, root.pk, query.urlencode())
-    return fragments.cached(
+    # Which products an in-stock filter lets through changes when one sells out or comes back;
+    # otherwise only the cards' badges change, and those are checked per product.
+    version = versions.available if query.get("in_stock") else versions.catalog
+    key = fragments.fragment_key("listing", request, root.pk, query.urlencode(), version=version)
+    return fragments.cached_for_products(
         key,
         lambda: render_listing(request, root=root, query=query),
         keep=lambda made: made.is_exact,
@@ -96,6 +109,8 @@ def render_listing(request, *, root: Page, query: QueryDict) -> RenderedListing:
     products = sort_products(filter_products(base, filters), filters.get("sort"))
     wanted = fragments.page_number(query)
     page = Paginator(with_card_data(products), PER_PAGE).get_page(wanted)
+    page.object_list = list(page.object_list)
+    stock_versions = stamp_availability(page.object_list)
     without_page = query.copy()
     without_page.pop("page", None)
     is_filtered = any(key != "sort" for key in filters)
@@ -114,4 +129,5 @@ def render_listing(request, *, root: Page, query: QueryDict) -> RenderedListing:
         product_count=page.paginator.count,
         is_filtered=is_filtered,
         is_exact=not form.errors and page.number == wanted,
+        stock_versions=stock_versions,
     )

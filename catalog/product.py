@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from storefront.links import absolute_url
 from storefront.shell import shell_for
 
-from . import fragments
+from . import fragments, versions
 from .images import largest_jpeg
 from .models import ProductPage
 from .picker import picker
@@ -27,7 +27,7 @@ from .queries import gallery_of, variants_of
 PARAMETERS = ("size", "colour")
 # In the fragments' keys: a RenderedProduct of another shape, cached by the code a deploy
 # replaced, is never read back. Change it when RenderedProduct's fields change.
-SHAPE = 2
+SHAPE = 3
 
 
 def structured_data(product: ProductPage, variants, gallery, *, url: str, brand: str) -> str:
@@ -96,6 +96,8 @@ class RenderedProduct:
     canonical_url: str
     # The variants in stock by (size slug, colour slug): what a link may choose in the picker.
     choices: dict[tuple[str, str], int]
+    # The product's stock version it was rendered at (a page made of it is as old as that).
+    stock_versions: dict[int, str]
 
 
 def choices_of(variants) -> dict[tuple[str, str], int]:
@@ -107,9 +109,12 @@ def choices_of(variants) -> dict[tuple[str, str], int]:
 
 
 def rendered_product(product: ProductPage, request) -> RenderedProduct:
-    """The product's parts, rendered once per published revision and version of the catalog
-    (stock shows in the picker), and once more for each variant in stock that a link chooses;
-    previews are rendered afresh."""
+    """The product's parts, rendered once per published revision, version of the catalog and
+    of the product's stock (it shows in the picker), and once more for each variant in stock
+    that a link chooses; previews are rendered afresh. The stock version is read before the
+    variants are, so a part can be no older than its key says."""
+
+    stock = versions.products([product.pk])[product.pk]
 
     def render(chosen: int | None = None) -> RenderedProduct:
         context = {"page": product, **product_context(product, request), "chosen": chosen}
@@ -118,15 +123,18 @@ def rendered_product(product: ProductPage, request) -> RenderedProduct:
             main=fragments.render_fragment("catalog/includes/product_main.html", context, request),
             canonical_url=context["canonical_url"],
             choices=choices_of(context["variants"]),
+            stock_versions={product.pk: stock},
         )
 
     if getattr(request, "is_preview", False):
         return render()
-    parts = (SHAPE, product.pk, product.live_revision_id)
-    rendered = fragments.cached(fragments.fragment_key("product", request, *parts), render)
+    parts = (SHAPE, product.pk, product.live_revision_id, stock)
+
+    def key(*more) -> str:
+        return fragments.fragment_key("product", request, *parts, *more, version=versions.catalog)
+
+    rendered = fragments.cached(key(), render)
     chosen = rendered.choices.get((request.GET.get("size", ""), request.GET.get("colour", "")))
     if chosen is None:
         return rendered
-    return fragments.cached(
-        fragments.fragment_key("product", request, *parts, chosen), lambda: render(chosen)
-    )
+    return fragments.cached(key(chosen), lambda: render(chosen))

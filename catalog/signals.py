@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import alerts, versions
@@ -31,8 +31,9 @@ page_published.connect(catalog_changed, dispatch_uid="catalog-version-published"
 page_unpublished.connect(catalog_changed, dispatch_uid="catalog-version-unpublished")
 post_page_move.connect(catalog_changed, dispatch_uid="catalog-version-moved")
 # Fragments name sizes and colours, and product pages show their size guide; a view
-# restriction takes pages out of listings, search and the basket.
-for model in (Size, Colour, SizeGuide, PageViewRestriction):
+# restriction takes pages out of listings, search and the basket; a site's host and root page
+# decide where paths lead (catalog.routing keeps routes per version).
+for model in (Size, Colour, SizeGuide, PageViewRestriction, Site):
     post_save.connect(
         catalog_changed,
         sender=model,

@@ -4,8 +4,9 @@
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
 back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many variants at
 once), each change recorded once as a `StockMove`.
-After any move commits, cached catalog output is made afresh (`versions.stock_changed`), and
-the shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
+After any move commits, the cached output that shows the moved products is made afresh
+(`versions.stock_changed`: their pages and the listings that show them, and what depends on
+which products are in stock only when a variant sold out or came back), and the shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
 
 from __future__ import annotations
 
@@ -67,12 +68,14 @@ def adjust_stocks(
     notes = notes or {}
     with transaction.atomic():
         # The row locks make a second request with the same key wait, then find the moves.
-        stock = dict(
+        rows = list(
             ProductVariant.objects.select_for_update()
             .filter(pk__in=changes)
             .order_by("pk")
-            .values_list("pk", "stock")
+            .values_list("pk", "stock", "product_id")
         )
+        stock = {pk: count for pk, count, _product in rows}
+        products = {pk: product for pk, _count, product in rows}
         if len(stock) < len(changes):
             raise ProductVariant.DoesNotExist(f"No variants {sorted(set(changes) - set(stock))}")
         done = set(
@@ -102,8 +105,12 @@ def adjust_stocks(
             ProductVariant.objects.filter(pk__in=variant_ids).update(stock=after)
         StockMove.objects.bulk_create(moves)
         if moves:
-            stock_changed()
-            back_in_stock(before=stock, after={move.variant_id: move.stock_after for move in moves})
+            after = {move.variant_id: move.stock_after for move in moves}
+            stock_changed(
+                [products[pk] for pk in after],
+                availability=availability_changed(before=stock, after=after),
+            )
+            back_in_stock(before=stock, after=after)
     return {move.variant_id: move for move in moves}
 
 
@@ -125,10 +132,16 @@ def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
         variant = variants.get(variant_id)
         if variant is None or variant.stock < quantity:
             raise InsufficientStock(variant, quantity)
+    before = {pk: variant.stock for pk, variant in variants.items()}
     for variant_id, quantity in sorted(quantities.items()):
         ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") - quantity)
         variants[variant_id].stock -= quantity
-    stock_changed()
+    stock_changed(
+        [variant.product_id for variant in variants.values()],
+        availability=availability_changed(
+            before=before, after={pk: variant.stock for pk, variant in variants.items()}
+        ),
+    )
     return variants
 
 
@@ -137,19 +150,26 @@ def release(quantities: Mapping[int, int]) -> None:
     return restocks. The rows are locked in primary-key order, as checkouts lock them."""
     quantities = {variant_id: quantity for variant_id, quantity in quantities.items() if quantity}
     with transaction.atomic():
-        before = dict(
+        rows = list(
             ProductVariant.objects.select_for_update()
             .filter(pk__in=quantities)
             .order_by("pk")
-            .values_list("pk", "stock")
+            .values_list("pk", "stock", "product_id")
         )
+        before = {pk: count for pk, count, _product in rows}
         for variant_id, quantity in sorted(quantities.items()):
             ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
-        stock_changed()
-        back_in_stock(
-            before=before,
-            after={pk: stock + quantities[pk] for pk, stock in before.items()},
+        after = {pk: stock + quantities[pk] for pk, stock in before.items()}
+        stock_changed(
+            [product for _pk, _count, product in rows],
+            availability=availability_changed(before=before, after=after),
         )
+        back_in_stock(before=before, after=after)
+
+
+def availability_changed(*, before: Mapping[int, int], after: Mapping[int, int]) -> bool:
+    """Whether a variant sold out or came back: what in-stock filters and badges depend on."""
+    return any((before.get(pk, 0) > 0) != (stock > 0) for pk, stock in after.items())
 
 
 def back_in_stock(*, before: Mapping[int, int], after: Mapping[int, int]) -> None:

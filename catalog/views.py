@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
@@ -12,10 +12,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import canonical, fragments
+from . import canonical, fragments, versions
 from .listing import PER_PAGE
 from .models import CategoryPage, ProductPage
-from .queries import with_card_data
+from .queries import stamp_availability, with_card_data
 from .search import RankedProducts, in_rank_order
 
 
@@ -35,6 +35,7 @@ class RenderedResults:
     html: SafeString
     count: int
     is_exact: bool = True  # False for a page past the last: shown, but not kept
+    stock_versions: dict[int, str] = field(default_factory=dict)
 
 
 @require_GET
@@ -46,8 +47,8 @@ def search(request):
     results = None
     if query:
         page = fragments.page_number(fragments.understood(request.GET, ["page"]))
-        key = fragments.fragment_key("search", request, query, page)
-        results = fragments.cached(
+        key = fragments.fragment_key("search", request, query, page, version=versions.catalog)
+        results = fragments.cached_for_products(
             key, lambda: render_results(request, query, page), keep=lambda made: made.is_exact
         )
     context = {"form": form, "query": query, "results": results}
@@ -61,6 +62,7 @@ def search(request):
 def render_results(request, query: str, page_number: int) -> RenderedResults:
     page = Paginator(RankedProducts(query), PER_PAGE).get_page(page_number)
     products = list(with_card_data(in_rank_order(ProductPage.objects.all(), page.object_list)))
+    stock_versions = stamp_availability(products)
     context = {
         "query": query,
         "results": page,
@@ -72,4 +74,5 @@ def render_results(request, query: str, page_number: int) -> RenderedResults:
         html=fragments.render_fragment("catalog/includes/search_results.html", context, request),
         count=len(products),
         is_exact=page.number == page_number,
+        stock_versions=stock_versions,
     )

@@ -9,6 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import AdminLoginView
+from catalog import page_cache
 from catalog import views as catalog_views
 from catalog.admin_views import AddSubpageView
 
@@ -43,7 +44,13 @@ if settings.DEBUG or settings.SERVE_MEDIA:
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's password form and front-end login, then its pages: through Wagtail's serve view
+    # with the route from the cache, or whole from the cache (catalog.routing,
+    # catalog.page_cache). The same pattern and name as Wagtail's: page URLs are reversed so.
+    *wagtail_urls.urlpatterns[:-1],
+    re_path(wagtail_urls.serve_pattern, page_cache.serve, name="wagtail_serve"),
+]
 
 # A 503 while PostgreSQL cannot be reached, Django's 500 for anything else.
 handler500 = "storefront.views.server_error"

@@ -41,8 +41,9 @@ def sized_picture(
 @register.simple_tag(takes_context=True)
 def catalog_version(context):
     """`{% catalog_version as version %}`: vary a `{% cache %}` fragment that shows products on
-    this, and it is made afresh whenever the catalog or its stock changes."""
-    return versions.current(context["request"])
+    this, and it is made afresh whenever the catalog changes or a product sells out or comes
+    back."""
+    return versions.available(context["request"])
 
 
 def once_per_request(request, key, make):

@@ -1,0 +1,54 @@
+"""Pages rendered once and shared by shoppers who are not signed in (`catalog.page_cache`): what
+is personal in them (the basket count) is rendered as a mark, and each request fills in its own.
+
+A context processor that gives something personal wraps it in `personal()`: the value for an
+ordinary render, its mark when the page is rendered to be shared. `fill()` puts each request's
+values in, from the same context processors. The shared HTML holds marks, never a shopper's
+values. Signed-in shoppers' pages (their name, their account) are never shared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
+from django.template import engines
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+SHARING = "_rendering_to_share"
+MARK = re.compile(r"<!--personal ([a-z_]+)-->")
+
+
+def mark(name: str) -> SafeString:
+    return mark_safe(f"<!--personal {name}-->")  # noqa: S308 - a fixed comment, no input
+
+
+def rendering_to_share(request) -> bool:
+    return getattr(request, SHARING, False)
+
+
+def personal(request, name: str, value):
+    """What a context processor gives as `name`: `value`, or its mark while the page is
+    rendered to be shared."""
+    return mark(name) if rendering_to_share(request) else value
+
+
+def fill(html: str, request) -> str:
+    """The shared `html` with this request's values in place of the marks."""
+    if "<!--personal " not in html:
+        return html
+    values: dict = {}
+    for processor in engines["django"].engine.template_context_processors:
+        values.update(processor(request))
+    return MARK.sub(lambda found: str(conditional_escape(values.get(found[1], ""))), html)
+
+
+def has_messages(request) -> bool:
+    """Whether one-time messages wait for this request (Django's cookie and session storages),
+    without reading them: a page that shows them is not the shared one."""
+    if CookieStorage.cookie_name in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(SessionStorage.session_key))
