@@ -19,6 +19,7 @@ import os
 import pstats
 import secrets
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -80,10 +81,9 @@ def main() -> None:
     parser.add_argument("--cookie", default="")
     parser.add_argument("-n", type=int, default=300, help="requests timed and profiled")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument(
-        "--static-root", type=Path, default=Path("/tmp/dress-store-bench/stack/static")
-    )
-    parser.add_argument("--media-root", type=Path, default=Path("/tmp/dress-store-bench/media"))
+    workdir = Path(tempfile.gettempdir()) / "dress-store-bench"  # bench/run.py's
+    parser.add_argument("--static-root", type=Path, default=workdir / "stack" / "static")
+    parser.add_argument("--media-root", type=Path, default=workdir / "media")
     args = parser.parse_args()
     environment(args)
 

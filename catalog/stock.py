@@ -6,7 +6,8 @@ back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many
 once), each change recorded once as a `StockMove`.
 After any move commits, the cached output that shows the moved products is made afresh
 (`versions.stock_changed`: their pages and the listings that show them, and what depends on
-which products are in stock only when a variant sold out or came back), and the shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
+which products are in stock only when a variant sold out or came back), and the shoppers
+waiting for variants that went from none to some are mailed (`back_in_stock`)."""
 
 from __future__ import annotations
 
