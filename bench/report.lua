@@ -1,8 +1,10 @@
 -- wrk script: one JSON line with throughput, latency percentiles (p95 included, which wrk's own
 -- --latency output lacks) and errors.
 --
--- With WRK_COLD=1 in the environment every request carries a query parameter never seen before,
--- so no cache of the store's (rendered listings, searches, API pages) can answer it: the cost of
+-- With WRK_COLD=1 in the environment every request carries a highest price never asked for
+-- before (`max_price`, above every product's, so the whole listing shows), which listings and
+-- the API read and key their caches on: no cache of the store's can answer it, and no redirect
+-- (a parameter the page does not read would be sent away, catalog/canonical.py). The cost of
 -- rendering from the database.
 
 local cold = os.getenv("WRK_COLD") == "1"
@@ -22,8 +24,9 @@ if cold then
   request = function()
     sent = sent + 1
     local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
-    return wrk.format(nil, string.format("%s%scold=%d-%d-%d", wrk.path, separator, run_id,
-      thread_id, sent))
+    -- Unique per run, thread and request, and within max_price's 8 digits before the point.
+    return wrk.format(nil, string.format("%s%smax_price=%d", wrk.path, separator,
+      (run_id % 8000 + 1000) * 10000 + thread_id * 4000 + sent % 4000))
   end
 end
 

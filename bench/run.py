@@ -1,8 +1,13 @@
 """The store's benchmark: seed N products into a scratch database, run the production stack
 (deploy/stack.py: Nginx, Gunicorn, the Celery worker), measure with wrk, weigh the workers, ask
-Lighthouse, and print a table against the targets (also written as JSON).
+Lighthouse, profile a warm category page, and print a table against the targets (also written
+as JSON).
 
     .venv/bin/python bench/run.py [--products 2000] [--duration 10] [--keep]
+    .venv/bin/python bench/run.py --fast-path [--worker-class sync]   # issue 12's Python path only
+
+Every page straight to Gunicorn is also weighed against `/robots.txt` from Gunicorn, the stack's
+floor (every middleware, no database): the fast path's targets are fractions of its throughput.
 
 Needs PostgreSQL and Redis (as `make test` finds them), nginx and wrk (Debian packages), and
 Lighthouse (`npm ci` in bench/). See bench/README.md.
@@ -40,6 +45,14 @@ LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 PASSWORD = "benchmark passphrase 42"
 # Pages whose cached renderings are keyed by the query string, so that wrk can ask for them cold.
 COLD = ("category listing", "filtered listing", "API product list")
+# The fast path's targets (issue 12): throughput straight to Gunicorn / the floor's, at 16
+# connections, in one run.
+FLOOR_TARGETS = {
+    "category listing": 0.5,  # its parts cached
+    "product page": 0.5,
+    "category listing, basket": 0.3,  # a shopper holding a basket, not signed in
+    "category listing, cold": 0.1,  # a new query string each request: from the database
+}
 TARGETS = {
     "category_vs_healthz": 0.4,  # uncached category listing throughput / /healthz/ throughput
     "cached_vs_static": 0.5,  # anonymous page through Nginx's cache / a static file from Nginx
@@ -193,6 +206,26 @@ def sign_in(stack, variant_id: int) -> str:
     return f"sessionid={session}"
 
 
+def basket_session(stack, variant_id: int) -> str:
+    """A shopper's session with a piece in the basket, not signed in, through Nginx."""
+    context = ssl.create_default_context(cafile=str(stack.certificate))
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),
+        urllib.request.HTTPSHandler(context=context),
+        urllib.request.HTTPCookieProcessor(jar),
+    )
+    opener.open(
+        urllib.request.Request(
+            stack.url + "/basket/add/",
+            data=urllib.parse.urlencode({"variant": variant_id, "quantity": 1}).encode(),
+            headers={"Origin": stack.url},
+        )
+    )
+    session = {cookie.name: cookie.value for cookie in jar}["sessionid"]
+    return f"sessionid={session}"
+
+
 def worker_memory(stack) -> list[dict]:
     """RSS and PSS (shared pages counted once per sharer) of every Gunicorn worker."""
     rows = []
@@ -276,6 +309,7 @@ def run(args) -> dict:
         "machine": machine(),
         "products": args.products,
         "duration_s": args.duration,
+        "worker_class": args.worker_class,
         "rows": [],
     }
     with production_stack(
@@ -286,11 +320,15 @@ def run(args) -> dict:
         nodes=1,
         celery=False,
         # The API's per-client limits would answer most of a benchmark's requests with 429.
-        extra_env={"API_THROTTLE_ANON": "1000000/second", "API_THROTTLE_USER": "1000000/second"},
+        extra_env={
+            "API_THROTTLE_ANON": "1000000/second",
+            "API_THROTTLE_USER": "1000000/second",
+            "GUNICORN_WORKER_CLASS": args.worker_class,
+        },
     ) as stack:
         gunicorn = f"http://{stack.nodes[0]}"
         direct = ["X-Forwarded-Proto: https"]  # as Nginx says it; Gunicorn trusts loopback
-        cookie = sign_in(stack, variant)
+        basket = basket_session(stack, variant)
         static = re.search(
             r"/static/css/store\.[0-9a-f]+\.css",
             urllib.request.urlopen(
@@ -310,49 +348,130 @@ def run(args) -> dict:
                 }
                 results["rows"].append(row)
                 print(
-                    f"{name:<18} {via:<9} c={connections:<3} {row['rps']:>8.1f} rps  "
+                    f"{name:<26} {via:<9} c={connections:<3} {row['rps']:>8.1f} rps  "
                     f"p50 {row['p50_ms']:>7.2f}  p95 {row['p95_ms']:>7.2f}  "
                     f"p99 {row['p99_ms']:>7.2f} ms"
                     f"{'  non-2xx ' + str(row['non_2xx']) if row['non_2xx'] else ''}",
                     flush=True,
                 )
 
+        category = targets["category listing"]
         measure("static file", "nginx", stack.url + static, [])
-        measure("/healthz/", "gunicorn", gunicorn + "/healthz/", direct)
-        for name, path in targets.items():
-            headers = [f"Cookie: {cookie}"] if name == "signed-in basket" else []
-            measure(name, "gunicorn", gunicorn + path, direct + headers)
-            measure(name, "nginx", stack.url + path, headers)
-            if name in COLD:
-                # Every request a query never seen: rendered from the database each time.
-                measure(f"{name}, cold", "gunicorn", gunicorn + path, direct, cold=True)
-        results["workers"] = worker_memory(stack)
-        results["lighthouse"] = {
-            name: lighthouse(stack.url + path, args.workdir)
-            for name, path in (
-                ("home", "/"),
-                ("category", targets["category listing"]),
-                ("product", targets["product page"]),
+        measure("/robots.txt", "gunicorn", gunicorn + "/robots.txt", direct)
+        if args.fast_path:
+            # Issue 12's Python path: straight to Gunicorn, each page asked once before.
+            for path in (category, targets["product page"]):
+                urllib.request.urlopen(
+                    urllib.request.Request(gunicorn + path, headers={"X-Forwarded-Proto": "https"})
+                ).read()
+            measure("category listing", "gunicorn", gunicorn + category, direct)
+            measure("product page", "gunicorn", gunicorn + targets["product page"], direct)
+            with_basket = [*direct, f"Cookie: {basket}"]
+            measure("category listing, basket", "gunicorn", gunicorn + category, with_basket)
+            measure("category listing, cold", "gunicorn", gunicorn + category, direct, cold=True)
+            measure(
+                "category listing, basket", "nginx", stack.url + category, [f"Cookie: {basket}"]
             )
-        }
+            results["workers"] = worker_memory(stack)
+        else:
+            cookie = sign_in(stack, variant)
+            measure("/healthz/", "gunicorn", gunicorn + "/healthz/", direct)
+            for name, path in targets.items():
+                headers = [f"Cookie: {cookie}"] if name == "signed-in basket" else []
+                measure(name, "gunicorn", gunicorn + path, direct + headers)
+                measure(name, "nginx", stack.url + path, headers)
+                if name in COLD:
+                    # Every request a query never seen: rendered from the database each time.
+                    measure(f"{name}, cold", "gunicorn", gunicorn + path, direct, cold=True)
+            measure(
+                "category listing, basket",
+                "gunicorn",
+                gunicorn + category,
+                [*direct, f"Cookie: {basket}"],
+            )
+            results["workers"] = worker_memory(stack)
+            results["lighthouse"] = {
+                name: lighthouse(stack.url + path, args.workdir)
+                for name, path in (
+                    ("home", "/"),
+                    ("category", category),
+                    ("product", targets["product page"]),
+                )
+            }
+        results["profile"] = profile(args, stack, category)
     results["verdict"] = verdict(results)
     return results
 
 
-def rate(results, page, via, connections=16) -> dict:
-    return next(
-        r
-        for r in results["rows"]
-        if r["page"] == page and r["via"] == via and r["connections"] == connections
+def profile(args, stack, path: str) -> str:
+    """cProfile's top functions of the warm category page (bench/profile_page.py), in this
+    checkout's code, against the stack's database and Redis."""
+    done = subprocess.run(
+        [
+            PYTHON,
+            str(ROOT / "bench" / "profile_page.py"),
+            "--database",
+            args.database,
+            "--db-user",
+            args.db_user,
+            "--redis-url",
+            args.redis_url,
+            "--static-root",
+            str(args.workdir / "stack" / "static"),
+            "--media-root",
+            str(args.workdir / "media"),
+            "--path",
+            path,
+        ],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    return (done.stdout or done.stderr).strip()
+
+
+def rate(results, page, via, connections=16) -> dict | None:
+    return next(
+        (
+            r
+            for r in results["rows"]
+            if r["page"] == page and r["via"] == via and r["connections"] == connections
+        ),
+        None,
+    )
+
+
+def target(value, goal: float, *, at_least: bool) -> dict:
+    return {
+        "value": value,
+        "target": f"{'>=' if at_least else '<'} {goal}",
+        "met": value >= goal if at_least else value < goal,
+    }
 
 
 def verdict(results) -> dict:
     """Each target with what was measured. "Uncached" means not from Nginx's cache: straight to
     Gunicorn, with the store's own caches of rendered catalog parts warm; "cold" rows bypass
-    those too."""
-    healthz = rate(results, "/healthz/", "gunicorn")["rps"]
+    those too. The fast path's targets are fractions of the floor's throughput (`/robots.txt`
+    from Gunicorn), at 16 connections, from this one run."""
+    floor = rate(results, "/robots.txt", "gunicorn")["rps"]
     static = rate(results, "static file", "nginx")["rps"]
+    found: dict = {}
+    for page, goal in FLOOR_TARGETS.items():
+        if row := rate(results, page, "gunicorn"):
+            found[f"{page} / floor"] = target(round(row["rps"] / floor, 3), goal, at_least=True)
+    if row := rate(results, "category listing, basket", "nginx"):
+        found["category listing, basket, via Nginx / static file"] = target(
+            round(row["rps"] / static, 3), 0.3, at_least=True
+        )
+    heaviest = max((w["rss_mb"] for w in results["workers"]), default=0)
+    found["heaviest worker RSS (MB)"] = target(heaviest, TARGETS["worker_mb"], at_least=False)
+    healthz = rate(results, "/healthz/", "gunicorn")
+    if healthz is None:  # --fast-path
+        return found
+    healthz = healthz["rps"]
     category = rate(results, "category listing", "gunicorn")["rps"]
     cold = rate(results, "category listing, cold", "gunicorn")["rps"]
     cached = min(
@@ -361,20 +480,14 @@ def verdict(results) -> dict:
     straight = [
         r
         for r in results["rows"]
-        if r["via"] == "gunicorn" and r["connections"] == 16 and r["page"] != "/healthz/"
+        if r["via"] == "gunicorn"
+        and r["connections"] == 16
+        and r["page"] not in ("/healthz/", "/robots.txt")
     ]
     warm_p95 = max(r["p95_ms"] for r in straight if not r["page"].endswith(", cold"))
     cold_p95 = max(r["p95_ms"] for r in straight if r["page"].endswith(", cold"))
-    heaviest = max((w["rss_mb"] for w in results["workers"]), default=0)
-
-    def target(value, goal: float, *, at_least: bool) -> dict:
-        return {
-            "value": value,
-            "target": f"{'>=' if at_least else '<'} {goal}",
-            "met": value >= goal if at_least else value < goal,
-        }
-
     return {
+        **found,
         "category listing / healthz": target(
             round(category / healthz, 2), TARGETS["category_vs_healthz"], at_least=True
         ),
@@ -388,7 +501,6 @@ def verdict(results) -> dict:
         "worst p95 at 16, Gunicorn, cold (ms)": target(
             cold_p95, TARGETS["p95_ms_at_16"], at_least=False
         ),
-        "heaviest worker RSS (MB)": target(heaviest, TARGETS["worker_mb"], at_least=False),
         **{
             f"Lighthouse {page} {kind}": target(score.get(kind) or 0, minimum, at_least=True)
             for page, score in results["lighthouse"].items()
@@ -430,7 +542,20 @@ def main() -> None:
         "--keep", action="store_true", help="reuse the scratch database if it exists"
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
+    parser.add_argument(
+        "--fast-path",
+        action="store_true",
+        help="only the floor and the fast path's pages, at 16 connections (issue 12)",
+    )
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        choices=["sync", "gthread"],
+        help="Gunicorn's workers (2 of them) for this run; production's default is gthread",
+    )
     args = parser.parse_args()
+    if args.fast_path and args.connections == [1, 16]:
+        args.connections = [16]
     for program in ("wrk", "nginx"):
         if not shutil.which(program) and not Path(f"/usr/sbin/{program}").exists():
             sys.exit(f"The benchmark needs {program} (apt-get install {program}).")
@@ -440,7 +565,8 @@ def main() -> None:
     args.json.write_text(json.dumps(results, indent=2))
     print()
     print(table(results))
-    print(f"\nWorkers: {results['workers']}\nMachine: {results['machine']}\nJSON: {args.json}")
+    print(f"\nWorkers ({args.worker_class}): {results['workers']}")
+    print(f"Machine: {results['machine']}\nJSON: {args.json}\n\n{results['profile']}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
     gunicorn -c deploy/gunicorn.conf.py dress_store.wsgi:application
 
 Environment: GUNICORN_BIND (default 127.0.0.1:8001), GUNICORN_WORKERS (default from the cores),
-GUNICORN_THREADS (default 4). Every worker thread keeps its own PostgreSQL connection open
+GUNICORN_THREADS (default 4), GUNICORN_WORKER_CLASS (default gthread; the benchmark measures
+sync workers too, bench/README.md). Every worker thread keeps its own PostgreSQL connection open
 (DATABASE_CONN_MAX_AGE), so workers x threads, plus the Celery worker's concurrency, must stay
 below PostgreSQL's max_connections (100 by default).
 """
@@ -14,7 +15,7 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
 
 # Threads let a worker overlap requests that wait on PostgreSQL, Redis or Stripe.
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 9)))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
