@@ -81,6 +81,9 @@ def main() -> None:
     parser.add_argument("--cookie", default="")
     parser.add_argument("-n", type=int, default=300, help="requests timed and profiled")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument(
+        "--cold", action="store_true", help="a new highest price each request, as WRK_COLD=1"
+    )
     workdir = Path(tempfile.gettempdir()) / "dress-store-bench"  # bench/run.py's
     parser.add_argument("--static-root", type=Path, default=workdir / "stack" / "static")
     parser.add_argument("--media-root", type=Path, default=workdir / "media")
@@ -98,7 +101,11 @@ def main() -> None:
     path = args.path or CategoryPage.objects.filter(depth=5).order_by("path").first().url
     handler = WSGIHandler()
 
+    asked = iter(range(10_000_000, 99_999_999))
+
     def get(url: str) -> int:
+        if args.cold and url != "/robots.txt":
+            url += f"{'&' if '?' in url else '?'}max_price={next(asked)}"
         status = []
         body = handler(request_environ(url, args.cookie), lambda s, h: status.append(s))
         b"".join(body)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from . import fragments, versions
+from .cards import with_cards
 from .forms import ProductFilterForm
 from .money import format_money
 from .queries import (
@@ -23,7 +24,7 @@ from .queries import (
     products_under,
     sort_products,
     stamp_availability,
-    with_card_data,
+    with_availability,
 )
 
 PER_PAGE = 24
@@ -108,9 +109,10 @@ def render_listing(request, *, root: Page, query: QueryDict) -> RenderedListing:
     filters = form.filters()
     products = sort_products(filter_products(base, filters), filters.get("sort"))
     wanted = fragments.page_number(query)
-    page = Paginator(with_card_data(products), PER_PAGE).get_page(wanted)
+    page = Paginator(with_availability(products), PER_PAGE).get_page(wanted)
     page.object_list = list(page.object_list)
     stock_versions = stamp_availability(page.object_list)
+    with_cards(request, page.object_list, stock_versions)
     without_page = query.copy()
     without_page.pop("page", None)
     is_filtered = any(key != "sort" for key in filters)

@@ -23,7 +23,12 @@ SORTS = {
 
 
 def products_under(root: Page) -> QuerySet[ProductPage]:
-    return ProductPage.objects.live().public().descendant_of(root)
+    """The live products below `root` outside every view restriction: Wagtail's `.public()`,
+    with the restricted paths from the cache rather than a query each time."""
+    products = ProductPage.objects.live().descendant_of(root)
+    for path in private_paths():
+        products = products.exclude(path__startswith=path)
+    return products
 
 
 def filter_products(products: QuerySet[ProductPage], filters: Mapping) -> QuerySet[ProductPage]:
@@ -60,6 +65,19 @@ def with_card_data(
     """What a product card shows, fetched in three queries for the whole page: the products
     with their stock state, their first gallery image, and that image's renditions at
     `picture_size` (the admin's product chooser shows thumbs)."""
+    return with_availability(products).prefetch_related(card_images(picture_size))
+
+
+def with_availability(products: QuerySet[ProductPage]) -> QuerySet[ProductPage]:
+    """The products with `available`: whether any of their variants is in stock."""
+    return products.annotate(
+        available=Exists(ProductVariant.objects.filter(product=OuterRef("pk"), stock__gt=0))
+    )
+
+
+def card_images(picture_size: str = "card") -> Prefetch:
+    """Each product's first gallery image as `card_images`, with its renditions at
+    `picture_size`: two queries for any number of products."""
     renditions = (
         get_image_model()
         .get_rendition_model()
@@ -79,9 +97,7 @@ def with_card_data(
             Prefetch("image__renditions", queryset=renditions, to_attr="prefetched_renditions")
         )
     )
-    return products.annotate(
-        available=Exists(ProductVariant.objects.filter(product=OuterRef("pk"), stock__gt=0))
-    ).prefetch_related(Prefetch("gallery_images", queryset=first_image, to_attr="card_images"))
+    return Prefetch("gallery_images", queryset=first_image, to_attr="card_images")
 
 
 def stamp_availability(products) -> dict[int, str]:
@@ -171,7 +187,7 @@ def private_paths() -> tuple[str, ...]:
     """The tree paths of pages under a view restriction (password, sign-in or groups), from
     the cache until the catalog changes: nothing below them is shown or sold to shoppers."""
     return fragments.cached(
-        fragments.fragment_key("private-paths", None),
+        fragments.fragment_key("private-paths", None, version=versions.catalog),
         lambda: tuple(PageViewRestriction.objects.values_list("page__path", flat=True)),
     )
 
