@@ -24,6 +24,13 @@ def absolute(path):
     return absolute_url(path)
 
 
+@register.simple_tag(takes_context=True)
+def absolute_page_url(context, page: Page) -> str:
+    """`{% absolute_page_url page %}`: `page.url|absolute`, with the site's root paths read once
+    per request (`page.url` reads them from the cache each time it is asked)."""
+    return absolute_url(page.get_url(context.get("request")))
+
+
 @register.simple_tag
 def elided_pages(page_obj):
     """Page numbers around the current one, with ellipses: 1 … 4 5 6 … 20."""
