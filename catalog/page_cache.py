@@ -141,11 +141,14 @@ def serve(request, path: str):
     if (entry := current_entry(request)) is not None:
         return HttpResponse(shared.fill(entry.html, request), content_type=entry.content_type)
     setattr(request, shared.SHARING, True)
-    response = routing.serve(request, path)
+    try:
+        response = routing.serve(request, path)
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()
+            keep(request, response)
+    finally:
+        # Whatever is rendered next (a 404 page, from the exception) is this shopper's alone.
+        setattr(request, shared.SHARING, False)
     if isinstance(response, SimpleTemplateResponse):
-        response.render()
-        keep(request, response)
-    setattr(request, shared.SHARING, False)
-    if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
         response.content = shared.fill(response.content.decode(), request)
     return response

@@ -48,7 +48,7 @@ def fill(html: str, request) -> str:
 def has_messages(request) -> bool:
     """Whether one-time messages wait for this request (Django's cookie and session storages),
     without reading them: a page that shows them is not the shared one."""
-    if CookieStorage.cookie_name in request.COOKIES:
+    if request.COOKIES.get(CookieStorage.cookie_name):  # a cleared one is empty
         return True
     session = getattr(request, "session", None)
     return bool(session is not None and session.get(SessionStorage.session_key))

@@ -104,6 +104,19 @@ def test_shoppers_see_their_own_basket_count_on_the_shared_page(client, catalog_
     assert re.search(r"data-basket-count><!--personal basket_count-->", kept.html)
 
 
+def test_a_page_not_found_shows_the_shoppers_own_basket_count(client, catalog_pages):
+    # Given a shopper with a piece in the basket, who has read the message that says so
+    add_to_basket(client, catalog_pages["product"].variants.get())
+    client.get(reverse("checkout:basket"))
+
+    # When they ask for a page that is not there
+    response = client.get("/shop/no-such-dress/")
+
+    # Then the 404 page's header counts their basket
+    assert response.status_code == 404
+    assert basket_count(response) == "1"
+
+
 def test_a_signed_in_shopper_never_gets_the_shared_page(client, catalog_pages, ann):
     # Given the category page kept for shoppers who are not signed in
     url = catalog_pages["urls"]["category"]
