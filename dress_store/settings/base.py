@@ -166,7 +166,7 @@ def store_caches(*, cache_url: str, limits_url: str, prefix: str = "") -> dict:
 CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL)
 # Sessions live in PostgreSQL only: a copy in Redis could be evicted (harmless) or outlive a
 # sign-out that could not reach Redis (not harmless: a copied cookie would stay signed in).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.sessions"
 
 # Accounts -------------------------------------------------------------------------------------
 
