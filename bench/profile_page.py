@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=300, help="requests timed and profiled")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument(
+        "--basket", action="store_true", help="as a shopper holding a basket, not signed in"
+    )
+    parser.add_argument(
         "--cold", action="store_true", help="a new highest price each request, as WRK_COLD=1"
     )
     workdir = Path(tempfile.gettempdir()) / "dress-store-bench"  # bench/run.py's
@@ -100,6 +103,15 @@ def main() -> None:
     from catalog.models import CategoryPage
 
     path = args.path or CategoryPage.objects.filter(depth=5).order_by("path").first().url
+    if args.basket:
+        from importlib import import_module
+
+        from django.conf import settings
+
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session["basket_count"] = 1  # what the header reads (checkout.basket.COUNT_KEY)
+        session.save()
+        args.cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
     handler = WSGIHandler()
 
     start = random.randrange(10_000_000, 90_000_000)  # prices no earlier run asked for
