@@ -17,7 +17,8 @@ as it is read: the catalog's version (a publish, an unpublish, a move, a view re
 site), the availability version (product picks, in-stock filters), the header's shell (store
 settings, navigation); and in a second round trip, the stock versions of the products it shows
 (`catalog.fragments.cached_for_products`). Otherwise the page is made again from the route
-cache (`catalog.routing`) and its cached parts.
+cache (`catalog.routing`) and its cached parts. Each worker keeps the few entries it served
+last (`RECENT`), and checks them against Redis in one round trip on every use.
 
 Query strings (filters, pages of a listing, a chosen size) take the route cache's path: they
 are many, and each would make an entry here.
@@ -74,8 +75,36 @@ def may_share(request) -> bool:
     )
 
 
+# The entries this worker served last, by key: still checked against Redis on every use, in
+# one round trip, but not fetched and unpickled again while they hold. A handful of pages (a
+# sale's home, categories and featured products) take most of the views.
+RECENT: dict[str, Entry] = {}
+RECENT_SIZE = 64
+
+
+def checks(entry: Entry) -> dict[str, str | Shell]:
+    """What must still be in Redis, under which keys, for `entry` to be current."""
+    return {
+        versions.CATALOG_KEY: entry.catalog,
+        versions.AVAILABILITY_KEY: entry.availability,
+        SHELL_KEY.format(site_id=entry.site_id): entry.shell,
+        **{
+            versions.PRODUCT_STOCK_KEY.format(pk): stock
+            for pk, stock in entry.stock_versions.items()
+        },
+    }
+
+
+def holds(entry: Entry, found: dict) -> bool:
+    return all(found.get(key) == value for key, value in checks(entry).items())
+
+
 def current_entry(request) -> Entry | None:
     key = page_key(request)
+    if (recent := RECENT.get(key)) is not None:
+        if holds(recent, cache.get_many(list(checks(recent)))):
+            return recent
+        RECENT.pop(key, None)
     found = cache.get_many([key, versions.CATALOG_KEY, versions.AVAILABILITY_KEY])
     entry = found.get(key)
     if (
@@ -84,13 +113,12 @@ def current_entry(request) -> Entry | None:
         or entry.availability != found.get(versions.AVAILABILITY_KEY)
     ):
         return None
-    shell_key = SHELL_KEY.format(site_id=entry.site_id)
-    stock_keys = {versions.PRODUCT_STOCK_KEY.format(pk): pk for pk in entry.stock_versions}
-    found = cache.get_many([shell_key, *stock_keys])
-    if found.get(shell_key) != entry.shell or any(
-        found.get(key) != entry.stock_versions[pk] for key, pk in stock_keys.items()
-    ):
+    rest = [name for name in checks(entry) if name not in found]
+    if not holds(entry, {**found, **cache.get_many(rest)}):
         return None
+    while len(RECENT) >= RECENT_SIZE:
+        RECENT.pop(next(iter(RECENT), None), None)  # the oldest; threads may race to it
+    RECENT[key] = entry
     return entry
 
 
