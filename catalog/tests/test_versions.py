@@ -1,6 +1,7 @@
 """The catalog's cache versions: who bumps them, and that they live until bumped."""
 
 import pytest
+from wagtail.models import Site
 
 from catalog import versions
 from catalog.stock import adjust_stock
@@ -89,6 +90,20 @@ def test_saving_and_deleting_sizes_colours_and_guides_bump_the_catalog(
         item.delete()
 
     assert len({before, saved, versions.current()}) == 3
+
+
+def test_saving_a_site_bumps_the_catalog(home_page, django_capture_on_commit_callbacks):
+    # Given the catalog's version (routes are kept per version, catalog.routing)
+    site = Site.objects.get(is_default_site=True)
+    before = versions.catalog()
+
+    # When the site's host changes
+    with django_capture_on_commit_callbacks(execute=True):
+        site.hostname = "shop.example.com"
+        site.save()
+
+    # Then the routes found for the old host are asked for no more
+    assert versions.catalog() != before
 
 
 def test_stock_moves_bump_the_stock_version_once_committed(
