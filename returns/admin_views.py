@@ -23,6 +23,7 @@ from checkout.exceptions import CheckoutError
 from . import reports, services
 from .forms import ReceiveForm
 from .models import Reason, Return
+from .views import call_off
 
 CHANGE_RETURN = "returns.change_return"
 
@@ -138,12 +139,7 @@ def receive(request, pk: int):
 
 def cancel(request, pk: int):
     ret = changeable_return(request, pk)
-    try:
-        services.cancel_return(ret, by=request.user)
-    except services.ReturnInvalid as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Return %(number)s is called off.") % {"number": ret.number})
+    call_off(request, ret)
     return back_to_return(ret)
 
 
