@@ -70,7 +70,7 @@ class ReturnInspectView(InspectView):
 
 class ReturnViewSet(ModelViewSet):
     model = Return
-    icon = "undo"
+    icon = "rotate"
     menu_label = _("Returns")
     menu_order = 201  # after Shop
     add_to_admin_menu = True
@@ -148,7 +148,7 @@ def cancel(request, pk: int):
 
 class ReturnRatesByProductView(ReportView):
     page_title = _("Return rates by product")
-    header_icon = "undo"
+    header_icon = "rotate"
     index_url_name = "returns_report_by_product"
     index_results_url_name = "returns_report_by_product_results"
     permission_policy = ModelPermissionPolicy(Return)
@@ -176,7 +176,7 @@ class ReturnRatesByProductView(ReportView):
 
 class ReturnsByReasonView(ReportView):
     page_title = _("Returns by reason")
-    header_icon = "undo"
+    header_icon = "rotate"
     index_url_name = "returns_report_by_reason"
     index_results_url_name = "returns_report_by_reason_results"
     permission_policy = ModelPermissionPolicy(Return)
