@@ -3,7 +3,7 @@ stack (deploy/stack.py), wrk through Nginx, in one run, against a static file (N
 
 - a category page for a signed-in shopper with a piece in the basket (their session cookie),
   after checking that the page Nginx serves them carries their own header (their name, or
-  "Account", and a basket count of 1);
+  "Account", and a basket count of at least 1);
 - the same page for an anonymous visitor.
 
     .venv/bin/python bench/edge.py [--products 200] [--duration 10]
@@ -91,7 +91,7 @@ def main() -> None:
         page, status = fetch(stack, category, cookie)
         own = header_of(page)
         print(f"shopper's header on {category} (X-Cache-Status {status}): {own}", flush=True)
-        if own["basket count"] != 1 or own["account label"] not in (NAME, "Account"):
+        if own["basket count"] < 1 or own["account label"] not in (NAME, "Account"):
             sys.exit(f"The shopper's page does not carry their header: {own}")
         anonymous = header_of(fetch(stack, category)[0])
         print(f"anonymous header on {category}: {anonymous}", flush=True)
