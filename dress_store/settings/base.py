@@ -59,7 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Above the sessions': marks every response that read the session private (personal.py).
+    # Above the sessions': keeps the header cookies in step with the session, and marks every
+    # response that read the session or sets a cookie private (personal.py).
     "storefront.personal.PersonalPartsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,10 +171,9 @@ CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL)
 # Sessions live in PostgreSQL only: a copy in Redis could be evicted (harmless) or outlive a
 # sign-out that could not reach Redis (not harmless: a copied cookie would stay signed in).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Messages in the session, never in a cookie of their own: Nginx shares pages and fills in the
-# messages from a subrequest (storefront/personal.py), whose Set-Cookie would never reach the
-# browser, so a message kept in a cookie could not be taken off it once shown.
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages keep Django's default storage (a `messages` cookie, the session for what does not
+# fit): Nginx sees the cookie, and a request carrying it bypasses the shared page cache, so the
+# page shows the message once (storefront/personal.py).
 
 # Accounts -------------------------------------------------------------------------------------
 
