@@ -143,3 +143,26 @@ def test_a_message_shows_inline_on_a_page_for_nginx_once(client, dress, category
     response = client.get(category.url, **SSI)
     assert "Added to your basket" not in response.content.decode()
     assert not response.cookies
+
+
+def test_the_cookies_live_as_long_as_the_session_cookie(rf, settings):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    from storefront.personal import sync_header_cookies
+
+    # Given a request whose count cookie matches its session
+    request = rf.get("/", HTTP_COOKIE=f"{BASKET_COOKIE}=2")
+    request.session = SessionStore()
+    request.session["basket_count"] = 2
+
+    # When the response leaves the session cookie alone, the count cookie is not sent again
+    response = HttpResponse()
+    sync_header_cookies(request, response)
+    assert not response.cookies
+
+    # When the response renews the session cookie, the count cookie is renewed with it
+    response.set_cookie(settings.SESSION_COOKIE_NAME, "renewed", max_age=60)
+    sync_header_cookies(request, response)
+    assert response.cookies[BASKET_COOKIE].value == "2"
+    assert response.cookies[BASKET_COOKIE]["max-age"] == settings.SESSION_COOKIE_AGE
