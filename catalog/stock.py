@@ -4,8 +4,9 @@
 so two shoppers can never take the same last piece) and an unpaid order that expires gives them
 back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many variants at
 once), each change recorded once as a `StockMove`.
-After any move commits, cached catalog output is made afresh (`versions.stock_changed`), and
-the shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
+After any move commits, cached catalog output is made afresh (`versions.stock_changed`), the
+pages that show those variants are purged from Nginx's cache (`storefront.purge`), and the
+shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+
+from storefront.purge import purge_stock_on_commit
 
 from .models import ProductVariant, StockMove
 from .tasks import queue_back_in_stock
@@ -103,7 +106,9 @@ def adjust_stocks(
         StockMove.objects.bulk_create(moves)
         if moves:
             stock_changed()
-            back_in_stock(before=stock, after={move.variant_id: move.stock_after for move in moves})
+            after = {move.variant_id: move.stock_after for move in moves}
+            purge_stock_on_commit(before=stock, after=after)
+            back_in_stock(before=stock, after=after)
     return {move.variant_id: move for move in moves}
 
 
@@ -129,6 +134,10 @@ def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
         ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") - quantity)
         variants[variant_id].stock -= quantity
     stock_changed()
+    purge_stock_on_commit(
+        before={pk: variants[pk].stock + quantity for pk, quantity in quantities.items()},
+        after={pk: variants[pk].stock for pk in quantities},
+    )
     return variants
 
 
@@ -146,10 +155,9 @@ def release(quantities: Mapping[int, int]) -> None:
         for variant_id, quantity in sorted(quantities.items()):
             ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
         stock_changed()
-        back_in_stock(
-            before=before,
-            after={pk: stock + quantities[pk] for pk, stock in before.items()},
-        )
+        after = {pk: stock + quantities[pk] for pk, stock in before.items()}
+        purge_stock_on_commit(before=before, after=after)
+        back_in_stock(before=before, after=after)
 
 
 def back_in_stock(*, before: Mapping[int, int], after: Mapping[int, int]) -> None:
