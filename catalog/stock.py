@@ -5,7 +5,7 @@ so two shoppers can never take the same last piece) and an unpaid order that exp
 back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many variants at
 once), each change recorded once as a `StockMove`.
 After any move commits, cached catalog output is made afresh (`versions.stock_changed`), the
-pages that show those variants are purged from Nginx's cache (`storefront.purge`), and the
+pages that show those variants are purged from Nginx's cache (`catalog.purge`), and the
 shoppers waiting for variants that went from none to some are mailed (`back_in_stock`)."""
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from functools import partial
 from django.db import transaction
 from django.db.models import F
 
-from storefront.purge import purge_stock_on_commit
-
 from .models import ProductVariant, StockMove
+from .purge import purge_stock_on_commit
 from .tasks import queue_back_in_stock
 from .versions import stock_changed
 

@@ -38,11 +38,11 @@ from django.contrib.auth import SESSION_KEY
 from django.utils.cache import has_vary_header, patch_cache_control
 from django.utils.functional import empty
 
-from checkout.basket import COUNT_KEY
-
 from .purge import cache_lifetime
 
 HEADER = "X-SSI"
+# The session key under which checkout keeps the basket's count for the header.
+BASKET_COUNT_KEY = "basket_count"
 SIGNED_IN_COOKIE = "ds_in"
 BASKET_COOKIE = "ds_basket"
 
@@ -80,7 +80,7 @@ def header_state(request) -> HeaderState:
         signed_in = bool(user.is_authenticated)
     else:
         signed_in = SESSION_KEY in session
-    count = session.get(COUNT_KEY, 0)
+    count = session.get(BASKET_COUNT_KEY, 0)
     return HeaderState(signed_in=signed_in, basket_count=count if isinstance(count, int) else 0)
 
 

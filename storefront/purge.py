@@ -82,39 +82,6 @@ def purge_on_commit(paths: Iterable[str]) -> None:
     transaction.on_commit(queue)
 
 
-def purge_stock_on_commit(*, before: dict[int, int], after: dict[int, int]) -> None:
-    """Call in the transaction that moved stock, with the moved variants' stock before and after
-    (variant id → pieces)."""
-    if not settings.WAGTAILFRONTENDCACHE or not after:
-        return
-    crossed = sorted(pk for pk, stock in after.items() if (stock > 0) != (before.get(pk, 0) > 0))
-    moved = sorted(after)
-    transaction.on_commit(lambda: _queue_stock(moved, crossed))
-
-
-def _queue_stock(moved: list[int], crossed: list[int]) -> None:
-    try:
-        purge_stock.delay(moved, crossed)
-        purge_stock.apply_async((moved, crossed), countdown=AGAIN_AFTER)
-    except Exception:
-        logger.warning("Could not queue the purge of variants %s", moved, exc_info=True)
-
-
-@shared_task(ignore_result=True)
-def purge_stock(moved: list[int], crossed: list[int]) -> None:
-    """The product pages of the `moved` variants, and the listings above those that `crossed`
-    zero: worked out here, in the worker, so that an order costs no query for it."""
-    from catalog.models import ProductPage
-
-    paths = set()
-    for product in ProductPage.objects.filter(variants__pk__in=moved).distinct():
-        if product.variants.filter(pk__in=crossed).exists():
-            paths |= with_ancestors(product)
-        else:
-            paths |= page_paths([product])
-    purge_paths(sorted(paths))
-
-
 @shared_task(ignore_result=True)
 def purge_paths(paths: list[str]) -> None:
     urls = [settings.SITE_URL + path for path in paths]
