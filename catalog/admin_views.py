@@ -133,6 +133,8 @@ class UnitPriceColumn(Column):
 
 
 class StockIndexView(IndexView):
+    page_title = _("Stock")  # as the menu calls it, not the model's "Variants"
+
     def get_base_queryset(self):
         return ProductVariant.objects.select_related("product", "size", "colour")
 
@@ -170,6 +172,14 @@ class StockIndexView(IndexView):
 
 class StockEditView(EditView):
     """Stock only, and only as a difference from what was shown (`StockEditForm`)."""
+
+    def get_breadcrumbs_items(self):
+        # Back to "Stock", as the menu and the index call it.
+        items = super().get_breadcrumbs_items()
+        return [
+            {**item, "label": gettext("Stock")} if item["url"] == reverse("stock:index") else item
+            for item in items
+        ]
 
     def save_instance(self):
         change = self.form.stock_change()

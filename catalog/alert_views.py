@@ -82,9 +82,12 @@ def confirm(request, token: str):
 
 
 @never_cache
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def stop(request, token: str):
-    """The mail's link to stop every alert to its address, signed out: a button, then done."""
+    """The mail's link to stop every alert to its address, signed out: a button, then done.
+    Mail programs post here too, with no cookie (List-Unsubscribe-Post): the signed token is
+    the only authority needed, and stopping alerts twice changes nothing."""
     try:
         mailbox = alerts.mailbox_to_stop(token)
         stopped = alerts.stop_all(token) if request.method == "POST" else None

@@ -357,16 +357,14 @@ def send_alerts(*, variant_ids: Iterable[int]) -> int:
                     break
                 now = timezone.now()
                 for alert in batch:
+                    stop_url = absolute_url(
+                        reverse("catalog:alert_stop", args=[stop_token(alert.mailbox)])
+                    )
                     send_mail(
                         to=alert.email,
                         template="catalog/back_in_stock",
-                        context={
-                            **names(variant),
-                            "product_url": link,
-                            "stop_url": absolute_url(
-                                reverse("catalog:alert_stop", args=[stop_token(alert.mailbox)])
-                            ),
-                        },
+                        context={**names(variant), "product_url": link, "stop_url": stop_url},
+                        unsubscribe_url=stop_url,
                     )
                     alert.status, alert.notified_at = S.NOTIFIED, now
                 StockAlert.objects.bulk_update(batch, ["status", "notified_at"])

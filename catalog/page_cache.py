@@ -37,6 +37,7 @@ from django.utils.connection import ConnectionProxy
 from wagtail.models import Site
 
 from storefront import shared
+from storefront.personal import by_ssi
 from storefront.shell import CACHE_KEY as SHELL_KEY
 from storefront.shell import Shell
 
@@ -61,18 +62,21 @@ class Entry:
 
 def page_key(request) -> str:
     hostname = split_domain_port(request._get_raw_host())[0]
-    parts = (SHAPE, hostname, request.get_port(), request.path)
+    # A page rendered for Nginx carries SSI where the header's personal parts go; any other
+    # carries them inline, as marks: two entries.
+    parts = (SHAPE, hostname, request.get_port(), request.path, by_ssi(request))
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 
 def may_share(request) -> bool:
-    """Whether this request may be answered with a shared page, and its page kept."""
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
-        and not request.user.is_authenticated
-        and not shared.has_messages(request)
-    )
+    """Whether this request may be answered with a shared page, and its page kept. One for
+    Nginx (storefront.personal) is the same for everybody and must not read the session: only
+    a `messages` cookie keeps it from being shared (Nginx does not cache such a request either)."""
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return False
+    if by_ssi(request):
+        return not shared.has_message_cookie(request)
+    return not request.user.is_authenticated and not shared.has_messages(request)
 
 
 # The entries this worker served last, by key: still checked against Redis on every use, in

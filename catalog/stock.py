@@ -6,8 +6,9 @@ back. Staff change it by difference (`adjust_stock`, or `adjust_stocks` for many
 once), each change recorded once as a `StockMove`.
 After any move commits, the cached output that shows the moved products is made afresh
 (`versions.stock_changed`: their pages and the listings that show them, and what depends on
-which products are in stock only when a variant sold out or came back), and the shoppers
-waiting for variants that went from none to some are mailed (`back_in_stock`)."""
+which products are in stock only when a variant sold out or came back), the pages that show
+those variants are purged from Nginx's cache (`catalog.purge`), and the shoppers waiting for
+variants that went from none to some are mailed (`back_in_stock`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 
 from .models import ProductVariant, StockMove
+from .purge import purge_stock_on_commit
 from .tasks import queue_back_in_stock
 from .versions import stock_changed
 
@@ -111,6 +113,7 @@ def adjust_stocks(
                 [products[pk] for pk in after],
                 availability=availability_changed(before=stock, after=after),
             )
+            purge_stock_on_commit(before=stock, after=after)
             back_in_stock(before=stock, after=after)
     return {move.variant_id: move for move in moves}
 
@@ -137,12 +140,12 @@ def reserve(quantities: Mapping[int, int]) -> dict[int, ProductVariant]:
     for variant_id, quantity in sorted(quantities.items()):
         ProductVariant.objects.filter(pk=variant_id).update(stock=F("stock") - quantity)
         variants[variant_id].stock -= quantity
+    after = {pk: variant.stock for pk, variant in variants.items()}
     stock_changed(
         [variant.product_id for variant in variants.values()],
-        availability=availability_changed(
-            before=before, after={pk: variant.stock for pk, variant in variants.items()}
-        ),
+        availability=availability_changed(before=before, after=after),
     )
+    purge_stock_on_commit(before=before, after=after)
     return variants
 
 
@@ -165,6 +168,7 @@ def release(quantities: Mapping[int, int]) -> None:
             [product for _pk, _count, product in rows],
             availability=availability_changed(before=before, after=after),
         )
+        purge_stock_on_commit(before=before, after=after)
         back_in_stock(before=before, after=after)
 
 

@@ -161,7 +161,7 @@ class RefundView(WagtailAdminTemplateMixin, TemplateView):
     refunded and restocked. Only the confirmation calls Stripe."""
 
     template_name = "checkout/admin/refund_form.html"
-    header_icon = "undo"
+    header_icon = "rotate"
 
     def dispatch(self, request, pk: int):
         self.order = changeable_order(request, pk)

@@ -20,12 +20,15 @@ from wagtail.images import get_image_model
 from catalog.images import rendition_prefetch
 from catalog.models import ProductImage, ProductVariant
 from catalog.queries import is_public, purchasable_variants
+from storefront.personal import BASKET_COUNT_KEY
 
 from .exceptions import BasketError
 from .models import Basket, BasketLine, Order, OrderLine
 
 SESSION_KEY = "basket_id"
-COUNT_KEY = "basket_count"  # kept in the session for the header, which must cost no query
+# The basket count the header shows, kept in the session (and mirrored in a cookie for Nginx)
+# so that the header costs no query.
+COUNT_KEY = BASKET_COUNT_KEY
 
 
 def max_per_piece() -> int:

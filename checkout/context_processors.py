@@ -1,11 +1,17 @@
-from storefront.shared import personal
+from storefront.personal import by_ssi
+from storefront.shared import mark, rendering_to_share
 
 from .basket import COUNT_KEY
 
 
 def basket(request):
-    # From the session, kept up to date by every basket change: the header costs no query. A
-    # page rendered to be shared by shoppers gets a mark, filled per request (storefront.shared).
+    """The header's basket count, from the session, kept up to date by every basket change: the
+    header costs no query. A page Nginx shares (storefront.personal) does not read the session
+    at all: Nginx shows the count from the visitor's header cookie. A page the store keeps for
+    shoppers not signed in (storefront.shared) gets a mark, filled per request."""
+    if by_ssi(request):
+        return {}
+    if rendering_to_share(request):
+        return {"basket_count": mark("basket_count")}
     session = getattr(request, "session", None)
-    count = session.get(COUNT_KEY, 0) if session is not None else 0
-    return {"basket_count": personal(request, "basket_count", count)}
+    return {"basket_count": session.get(COUNT_KEY, 0) if session is not None else 0}

@@ -62,6 +62,7 @@ class Stack:
     url: str
     http_url: str
     certificate: Path
+    purge_url: str
     nodes: list[str]
     node_logs: list[Path]
     worker_log: Path
@@ -149,7 +150,7 @@ def production_stack(
 
     workdir.mkdir(parents=True, exist_ok=True)
     static_root = static_root or workdir / "static"
-    http_port, https_port = free_port(), free_port()
+    http_port, https_port, purge_port = free_port(), free_port(), free_port()
     node_ports = [free_port() for _ in range(nodes)]
     site_url = f"https://127.0.0.1:{https_port}"
     certificate, key = self_signed_certificate(workdir)
@@ -170,7 +171,8 @@ def production_stack(
         static_root=static_root,
         email_url=email_url,
         stripe_api_base=stripe.url,
-        extra=extra_env,
+        # Nginx's purge listener, which the app tells of changed pages (storefront/purge.py).
+        extra={"FRONTEND_CACHE_PURGE_URLS": f"http://127.0.0.1:{purge_port}", **(extra_env or {})},
     )
     processes: list[subprocess.Popen] = []
     try:
@@ -233,6 +235,7 @@ def production_stack(
             certificate=certificate,
             key=key,
             log_dir=workdir,
+            purge_port=purge_port,
         )
         if not nginx_rate_limits:
             site = without_rate_limits(site)
@@ -241,6 +244,7 @@ def production_stack(
                 url=url,
                 http_url=f"http://127.0.0.1:{http_port}",
                 certificate=certificate,
+                purge_url=f"http://127.0.0.1:{purge_port}",
                 nodes=[f"127.0.0.1:{port}" for port in node_ports],
                 node_logs=logs,
                 worker_log=worker_log,

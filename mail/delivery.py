@@ -27,6 +27,13 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=15 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058: mail programs show "Unsubscribe" and stop the mails with one POST to `url`."""
+    if not url:
+        return {}
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def deliver_message(message_id: int) -> Outcome:
     """Send the message if it is still pending. The row stays locked while it is sent, so a
     second run of the same task waits or skips, and finds it sent."""
@@ -43,6 +50,7 @@ def deliver_message(message_id: int) -> Outcome:
             body=message.text_body,
             from_email=message.from_email,
             to=[message.to],
+            headers=unsubscribe_headers(message.unsubscribe_url),
             connection=get_connection(fail_silently=False),
         )
         if message.html_body:

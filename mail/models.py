@@ -16,6 +16,12 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     text_body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML"), blank=True)
+    unsubscribe_url = models.URLField(
+        _("unsubscribe link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Sent as List-Unsubscribe, so mail programs offer to stop such mails."),
+    )
     kind = models.CharField(
         _("kind"), max_length=80, blank=True, help_text=_("Which mail this is, e.g. order/shipped.")
     )

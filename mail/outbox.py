@@ -22,17 +22,32 @@ def layout_context(context: dict) -> dict:
     return {"store_name": StoreSettings.load().store_name, "site_url": settings.SITE_URL, **context}
 
 
-def send_mail(*, to: str, template: str, context: dict) -> OutboxMessage:
-    """Render `mail/<template>.subject.txt`, `.txt` and `.html` in the shared layout and send."""
+def send_mail(*, to: str, template: str, context: dict, unsubscribe_url: str = "") -> OutboxMessage:
+    """Render `mail/<template>.subject.txt`, `.txt` and `.html` in the shared layout and send.
+    A mail the shopper asked for and may stop names where (`unsubscribe_url`: a link that
+    stops it in one POST, signed out)."""
     full_context = layout_context(context)
     subject = render_to_string(f"mail/{template}.subject.txt", full_context).strip()
     text = render_to_string(f"mail/{template}.txt", full_context)
     html = render_to_string(f"mail/{template}.html", full_context)
-    return send_rendered(to=to, subject=subject, text=text, html=html, kind=template)
+    return send_rendered(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        kind=template,
+        unsubscribe_url=unsubscribe_url,
+    )
 
 
 def send_rendered(
-    *, to: str, subject: str, text: str, html: str = "", kind: str = ""
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    kind: str = "",
+    unsubscribe_url: str = "",
 ) -> OutboxMessage:
     """Send a mail whose parts are already rendered. Text without HTML is given the layout's
     HTML, so every mail has both parts."""
@@ -47,6 +62,7 @@ def send_rendered(
         text_body=text,
         html_body=html,
         kind=kind,
+        unsubscribe_url=unsubscribe_url,
     )
     transaction.on_commit(lambda: queue_delivery(message.pk))
     return message

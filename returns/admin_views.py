@@ -23,6 +23,7 @@ from checkout.exceptions import CheckoutError
 from . import reports, services
 from .forms import ReceiveForm
 from .models import Reason, Return
+from .views import call_off
 
 CHANGE_RETURN = "returns.change_return"
 
@@ -69,7 +70,7 @@ class ReturnInspectView(InspectView):
 
 class ReturnViewSet(ModelViewSet):
     model = Return
-    icon = "undo"
+    icon = "rotate"
     menu_label = _("Returns")
     menu_order = 201  # after Shop
     add_to_admin_menu = True
@@ -138,12 +139,7 @@ def receive(request, pk: int):
 
 def cancel(request, pk: int):
     ret = changeable_return(request, pk)
-    try:
-        services.cancel_return(ret, by=request.user)
-    except services.ReturnInvalid as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Return %(number)s is called off.") % {"number": ret.number})
+    call_off(request, ret)
     return back_to_return(ret)
 
 
@@ -152,7 +148,7 @@ def cancel(request, pk: int):
 
 class ReturnRatesByProductView(ReportView):
     page_title = _("Return rates by product")
-    header_icon = "undo"
+    header_icon = "rotate"
     index_url_name = "returns_report_by_product"
     index_results_url_name = "returns_report_by_product_results"
     permission_policy = ModelPermissionPolicy(Return)
@@ -180,7 +176,7 @@ class ReturnRatesByProductView(ReportView):
 
 class ReturnsByReasonView(ReportView):
     page_title = _("Returns by reason")
-    header_icon = "undo"
+    header_icon = "rotate"
     index_url_name = "returns_report_by_reason"
     index_results_url_name = "returns_report_by_reason_results"
     permission_policy = ModelPermissionPolicy(Return)

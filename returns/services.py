@@ -229,6 +229,7 @@ def cancel_return(ret: Return, *, by=None) -> Return:
         ret.move_to(R.CANCELLED, by=by)
         ret.save(update_fields=["status"])
         release_exchanges(ret)
+        send_mail(to=ret.order.email, template="returns/cancelled", context=mail_context(ret))
     return ret
 
 
@@ -451,4 +452,5 @@ def mail_context(ret: Return) -> dict:
             )
         ),
         "slip_url": absolute_url(reverse("returns:detail", args=[ret.number])),
+        "order_url": absolute_url(reverse("checkout:order_detail", args=[ret.order.number])),
     }

@@ -56,10 +56,15 @@ def detail(request, number: str):
 @require_POST
 def cancel(request, number: str):
     ret = get_object_or_404(Return, number=number, order__user=request.user)
+    call_off(request, ret)
+    return redirect("returns:detail", ret.number)
+
+
+def call_off(request, ret: Return) -> None:
+    """Call the return off for whoever asks (the shopper or staff) and tell them how it went."""
     try:
         services.cancel_return(ret, by=request.user)
     except services.ReturnInvalid as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Return %(number)s is called off.") % {"number": ret.number})
-    return redirect("returns:detail", ret.number)

@@ -53,7 +53,7 @@ def register_rates_by_product():
     return ReturnsReportMenuItem(
         _("Return rates by product"),
         reverse("returns_report_by_product"),
-        icon_name="undo",
+        icon_name="rotate",
         order=700,
     )
 
@@ -61,5 +61,5 @@ def register_rates_by_product():
 @hooks.register("register_reports_menu_item")
 def register_by_reason():
     return ReturnsReportMenuItem(
-        _("Returns by reason"), reverse("returns_report_by_reason"), icon_name="undo", order=701
+        _("Returns by reason"), reverse("returns_report_by_reason"), icon_name="rotate", order=701
     )

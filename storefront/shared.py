@@ -1,8 +1,8 @@
 """Pages rendered once and shared by shoppers who are not signed in (`catalog.page_cache`): what
 is personal in them (the basket count) is rendered as a mark, and each request fills in its own.
 
-A context processor that gives something personal wraps it in `personal()`: the value for an
-ordinary render, its mark when the page is rendered to be shared. `fill()` puts each request's
+A context processor that gives something personal gives its `mark()` while the page is rendered
+to be shared (`rendering_to_share`), and the value otherwise. `fill()` puts each request's
 values in, from the same context processors. The shared HTML holds marks, never a shopper's
 values. Signed-in shoppers' pages (their name, their account) are never shared.
 """
@@ -29,12 +29,6 @@ def rendering_to_share(request) -> bool:
     return getattr(request, SHARING, False)
 
 
-def personal(request, name: str, value):
-    """What a context processor gives as `name`: `value`, or its mark while the page is
-    rendered to be shared."""
-    return mark(name) if rendering_to_share(request) else value
-
-
 def fill(html: str, request) -> str:
     """The shared `html` with this request's values in place of the marks."""
     if "<!--personal " not in html:
@@ -45,10 +39,14 @@ def fill(html: str, request) -> str:
     return MARK.sub(lambda found: str(conditional_escape(values.get(found[1], ""))), html)
 
 
+def has_message_cookie(request) -> bool:
+    return bool(request.COOKIES.get(CookieStorage.cookie_name))  # a cleared one is empty
+
+
 def has_messages(request) -> bool:
     """Whether one-time messages wait for this request (Django's cookie and session storages),
     without reading them: a page that shows them is not the shared one."""
-    if request.COOKIES.get(CookieStorage.cookie_name):  # a cleared one is empty
+    if has_message_cookie(request):
         return True
     session = getattr(request, "session", None)
     return bool(session is not None and session.get(SessionStorage.session_key))

@@ -45,10 +45,16 @@ def sign_in_to_admin(page, base_url: str, email: str, password: str) -> None:
     page.wait_for_url(base_url + "/admin/")
 
 
-def screenshot(page, name: str) -> None:
-    """Keep a picture of the page as `<name>.png` in $SCREENSHOT_DIR, when it is set: that is how
-    the pictures under docs/screenshots/ are made (`SCREENSHOT_DIR=docs/screenshots/admin`)."""
+def screenshot(page, name: str, element=None, *, full_page: bool = True) -> None:
+    """Keep a picture of the page (or of one `element` of it) as `<name>.png` in $SCREENSHOT_DIR,
+    when it is set: that is how the pictures under docs/screenshots/ are made
+    (`SCREENSHOT_DIR=docs/screenshots/admin`). `full_page=False` keeps to the window, for pages
+    that a taller window would change (date pickers reopen when the window is resized)."""
     folder = os.environ.get("SCREENSHOT_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        path = str(Path(folder) / f"{name}.png")
+        if element is not None:
+            element.screenshot(path=path)
+        else:
+            page.screenshot(path=path, full_page=full_page)

@@ -13,6 +13,7 @@ from wagtail.test.utils.form_data import querydict_from_html
 from catalog.models import Colour, MerchandisingSettings, ProductPage, ProductVariant, Size
 from storefront.models import StoreSettings
 from testing.admin import REFUSED, answer
+from testing.pages import soup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,19 @@ def test_merchandiser_manages_sizes_colours_and_size_guides(client, staff):
         "swatch": ["Enter the swatch as a hex colour such as #1A2B3C."]
     }
     assert not Colour.objects.filter(name="Olive").exists()
+
+
+def test_the_stock_view_is_called_stock(client, staff, make_product):
+    # Given a variant to edit
+    variant = make_product(stock={("M", "Black"): 3}).variants.get()
+    client.force_login(staff["merchandiser"])
+
+    # When the merchandiser opens Stock from the menu, then its title is the menu's
+    index = soup_of(client.get(reverse("stock:index")))
+    assert index.select_one("h1").get_text(strip=True) == "Stock"
+    assert index.title.get_text().startswith("Stock - ")
+
+    # And a variant's edit page leads back to "Stock"
+    edit = soup_of(client.get(reverse("stock:edit", args=[variant.pk])))
+    back = edit.select_one(f'.w-breadcrumbs a[href="{reverse("stock:index")}"]')
+    assert back.get_text(strip=True) == "Stock"

@@ -5,9 +5,11 @@ their alerts signed out. A bounce 0 → 2 → 0 → 1 mails nobody twice."""
 
 import threading
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import close_old_connections
+from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html
 
@@ -229,6 +231,36 @@ def test_the_mail_links_to_the_size_and_colour_and_stops_alerts_signed_out(
     ]
     # An altered link stops nothing
     assert client.post(stop[:-4] + "abc/").status_code == 400
+
+
+def test_the_mail_offers_a_one_click_unsubscribe_to_mail_programs(
+    sold_out, django_capture_on_commit_callbacks, mailoutbox
+):
+    # Given Ann waits for a sold-out size, and it comes back
+    StockAlertFactory(variant=sold_out, email="ann@example.com")
+    StockAlertFactory(variant=sold_out, email="bob@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        restock(sold_out, 2)
+    sent = {message.to[0]: message for message in mailoutbox}
+
+    # Then her mail program is told where to stop her alerts in one click (RFC 8058)
+    headers = sent["ann@example.com"].extra_headers
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    stop_url = headers["List-Unsubscribe"].strip("<>")
+    assert urlsplit(stop_url).path == link_in(mails("catalog/back_in_stock")[0], "/back-in-stock/")
+
+    # When it posts there, with no cookie and no CSRF token, as mail programs do
+    StockAlertFactory(variant=sold_out, email="ann@example.com")
+    StockAlertFactory(variant=sold_out, email="bob@example.com")
+    one_click = Client(enforce_csrf_checks=True).post(
+        stop_url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    # Then her alerts stop, and nobody else's
+    assert one_click.status_code == 200
+    assert list(
+        StockAlert.objects.filter(status=StockAlert.Status.WAITING).values_list("email", flat=True)
+    ) == ["bob@example.com"]
 
 
 def test_alerts_whose_task_was_lost_are_sent_by_beat(sold_out, django_capture_on_commit_callbacks):

@@ -288,6 +288,20 @@ def test_dashboard_shows_todays_trade_to_merchandisers(client, staff, paid_order
     assert soup_of(client.get(reverse("wagtailadmin_home"))).select("#trade-heading") == []
 
 
+def test_dashboard_counts_one_order_in_the_singular(client, staff, paid_order):
+    # Given today's one order, paid and not shipped
+    client.force_login(staff["merchandiser"])
+
+    # When a merchandiser opens the dashboard
+    dashboard = soup_of(client.get(reverse("wagtailadmin_home")))
+
+    # Then it speaks of one order, not "1 orders"
+    panel = dashboard.select_one("section:has(#trade-heading)")
+    assert panel.select_one("p").get_text() == (
+        "1 order placed, 1 paid, $200.00 taken after refunds. 1 to ship, 0 awaiting payment."
+    )
+
+
 def test_the_order_page_offers_what_the_order_allows(client, shopper, staff, dress, stripe_standin):
     # Given an order awaiting payment
     fill_basket(shopper, dress, 1)

@@ -57,7 +57,10 @@ PRODUCTION = {
     "key": "ssl_certificate_key /etc/ssl/dress_store/privkey.pem;",
     "security_headers": "include /etc/nginx/snippets/dress_store_security_headers.conf;",
     "access_log": "access_log /var/log/nginx/dress_store.access.log dress_store;",
+    "purge_listen": "    listen 127.0.0.1:8081;\n",
 }
+# The cache-purge module (Debian: libnginx-mod-http-cache-purge), which the purge listener uses.
+CACHE_PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
 
 
 class SiteConfigDrift(LookupError):
@@ -80,13 +83,15 @@ def render(
     key: StrPath,
     server_name: str = "127.0.0.1",
     log_dir: StrPath | None = None,
+    purge_port: int | None = None,
 ) -> str:
     """The production site config, listening on 127.0.0.1 and proxying to `upstreams`
     ("host:port", one `server` line each).
 
     The Host header sent upstream carries the port, as a browser's does on a port other than
     443, so Django's CSRF origin check and absolute URLs work. Access logs go to `log_dir`, or
-    nowhere when it is None; errors go to the main error log (see `main_config()`).
+    nowhere when it is None; errors go to the main error log (see `main_config()`). The purge
+    listener is on 127.0.0.1:`purge_port` (a free port when None).
     """
     if not upstreams:
         raise ValueError("render() needs at least one upstream")
@@ -111,6 +116,7 @@ def render(
         "key": f"ssl_certificate_key {_quoted(Path(key).resolve())};",
         "security_headers": f"include {_quoted(SECURITY_HEADERS)};",
         "access_log": access_log,
+        "purge_listen": f"    listen 127.0.0.1:{int(purge_port or _free_port())};\n",
     }
     text = SITE_CONFIG.read_text()
     missing = [name for name, production in PRODUCTION.items() if production not in text]
@@ -131,10 +137,12 @@ def main_config(*, site_config_path: StrPath, workdir: StrPath) -> str:
     # Started as root, nginx would hand its workers to `nobody`, who can neither enter a
     # private temporary directory nor write the cache there: keep them as the caller.
     user = "user root;\n" if os.geteuid() == 0 else ""
+    modules = f"load_module {_quoted(CACHE_PURGE_MODULE)};\n" if CACHE_PURGE_MODULE.exists() else ""
     temp_paths = "".join(
         f"    {name}_temp_path {_quoted(work / 'temp' / name)};\n" for name in TEMP_PATHS
     )
     return (
+        f"{modules}"
         f"{user}"
         "daemon off;\n"
         "worker_processes auto;\n"
@@ -173,6 +181,11 @@ def running_nginx(*, workdir: StrPath, site_config: str, timeout: float = 10.0) 
     site_path.write_text(site_config)
     config_path = work / "nginx.conf"
     config_path.write_text(main_config(site_config_path=site_path, workdir=work))
+    if "proxy_cache_purge" in site_config and not CACHE_PURGE_MODULE.exists():
+        raise NginxError(
+            f"The site config purges its cache, and {CACHE_PURGE_MODULE} is missing: "
+            "apt-get install libnginx-mod-http-cache-purge"
+        )
     listens = _listen_addresses(site_config)
     https = [address for address, ssl in listens if ssl]
     if not https:
@@ -244,6 +257,12 @@ def self_signed_certificate(directory: StrPath) -> tuple[Path, Path]:
     with os.fdopen(descriptor, "wb") as key_file:
         key_file.write(key_bytes)
     return certificate_path, key_path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _quoted(path: StrPath) -> str:

@@ -1,7 +1,8 @@
 """Nginx's own limits on the real stack: bursts at the doors that cost the store something (signing
-in, signing up, password resets, the basket, checkout, Stripe's return page, API tokens) are
-refused with 429 before they reach Gunicorn, while a shopper's pace passes; and query strings
-with parameters the store never uses neither fill nor bypass the page cache."""
+in, signing up, password resets, the basket, back-in-stock alerts, saved pieces, checkout,
+Stripe's return page, API tokens) are refused with 429 before they reach Gunicorn, while a
+shopper's pace passes; and query strings with parameters the store never uses neither fill nor
+bypass the page cache."""
 
 import ssl
 import time
@@ -72,6 +73,8 @@ DOORS = {
     "/accounts/signup/": ("POST", 5, 12),
     "/accounts/password/reset/": ("POST", 5, 12),
     "/basket/add/": ("POST", 30, 1),
+    "/back-in-stock/": ("POST", 10, 6),
+    "/saved/add/": ("POST", 30, 1),
     "/checkout/": ("POST", 10, 3),
     "/checkout/success/?session_id=cs_made_up": ("GET", 10, 3),
 }

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above the sessions': keeps the header cookies in step with the session, and marks every
+    # response that read the session or sets a cookie private (personal.py).
+    "storefront.personal.PersonalPartsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "storefront.context_processors.store",
                 "checkout.context_processors.basket",
+                "storefront.personal.personal_context",
             ],
         },
     },
@@ -167,6 +171,9 @@ CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL)
 # Sessions live in PostgreSQL only: a copy in Redis could be evicted (harmless) or outlive a
 # sign-out that could not reach Redis (not harmless: a copied cookie would stay signed in).
 SESSION_ENGINE = "accounts.sessions"
+# Messages keep Django's default storage (a `messages` cookie, the session for what does not
+# fit): Nginx sees the cookie, and a request carrying it bypasses the shared page cache, so the
+# page shows the message once (storefront/personal.py).
 
 # Accounts -------------------------------------------------------------------------------------
 
@@ -309,6 +316,17 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Avatars from Gravatar would tell a third party who uses the admin, and break the CSP.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+# Nginx's page caches to purge when what a page shows changes (storefront/purge.py), one
+# address per Nginx: its purge listener (deploy/nginx/dress_store.conf), e.g.
+# "http://10.0.0.11:8081,http://10.0.0.12:8081". Wagtail's frontend-cache HTTP backend sends
+# the PURGE requests; none when empty (make run, the tests without a stack).
+WAGTAILFRONTENDCACHE = {
+    f"nginx-{index}": {
+        "BACKEND": "storefront.purge.NginxPurgeBackend",
+        "LOCATION": location,
+    }
+    for index, location in enumerate(env.list("FRONTEND_CACHE_PURGE_URLS", default=[]))
+}
 
 # Mail and tasks -------------------------------------------------------------------------------
 

@@ -262,6 +262,11 @@ def test_a_return_is_called_off_before_anything_arrives(order, wardrobe):
     ret.refresh_from_db()
     assert ret.status == R.CANCELLED
     assert stock_of(wardrobe["L"]) == 5
+    # And the shopper is told, once
+    mail = OutboxMessage.objects.get(kind="returns/cancelled")
+    assert mail.to == order.email
+    assert mail.subject == f"Your return {ret.number} is called off"
+    assert "Wrap Dress" in mail.text_body
     # And its pieces may be returned again
     assert services.request_return(order, lines=[asked(lines(order)["Wrap Dress"], 2)])
 
