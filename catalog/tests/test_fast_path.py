@@ -104,6 +104,28 @@ def test_shoppers_see_their_own_basket_count_on_the_shared_page(client, catalog_
     assert re.search(r"data-basket-count><!--personal basket_count-->", kept.html)
 
 
+def test_the_page_kept_for_nginx_and_the_one_with_marks_are_kept_apart(client, catalog_pages):
+    # Given a shopper with a basket, straight to Gunicorn, and a signed-in shopper through Nginx
+    add_to_basket(client, catalog_pages["product"].variants.get(), 2)
+    client.get(reverse("checkout:basket"))  # the message is read
+    url = catalog_pages["urls"]["category"]
+    signed_in_through_nginx = Client(HTTP_X_SSI="on")
+    signed_in_through_nginx.force_login(UserFactory())
+
+    # When each asks for the same page twice, in turns
+    pages = [who.get(url) for who in (client, signed_in_through_nginx) * 2]
+
+    # Then Nginx always gets the page with SSI where the header's personal parts go, which
+    # read no session and may be shared; the other shopper always gets their own count inline
+    for direct in pages[0::2]:
+        assert basket_count(direct) == "2"
+        assert b"<!--#" not in direct.content
+    for through_nginx in pages[1::2]:
+        assert b'<!--# echo var="dress_store_basket_count"' in through_nginx.content
+        assert b"<!--personal" not in through_nginx.content
+        assert "private" not in through_nginx.get("Cache-Control", "")
+
+
 def test_a_page_not_found_shows_the_shoppers_own_basket_count(client, catalog_pages):
     # Given a shopper with a piece in the basket, who has read the message that says so
     add_to_basket(client, catalog_pages["product"].variants.get())
