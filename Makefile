@@ -41,8 +41,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# Two pytest-xdist workers, a test file each at a time: on two cores the browsers, stacks and
+# database waits of one overlap the other's Python (about 10 minutes in one process, 7 in two).
+TEST_ARGS ?= -n 2 --dist loadfile
+
 test: $(VENV)/.installed-dev node_modules/.installed
-	scripts/run-tests.sh
+	scripts/run-tests.sh $(TEST_ARGS)
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --silent

@@ -66,6 +66,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_staff_groups()
 
 
+def flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in item.fixturenames or bool(
+        marker is not None and marker.kwargs.get("transaction")
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing every table. pytest-django runs them after the
+    others, but under pytest-xdist a worker's next test may be any file's: once the test's
+    fixtures are torn down, put the migrations' rows back."""
+    result = yield
+    if flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from accounts.groups import ensure_staff_groups
+        from demo.roots import ensure_roots
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_roots()
+            ensure_staff_groups()
+    return result
+
+
 @pytest.fixture
 def home_page(db):
     """The store's home page at the root of the default site, instead of Wagtail's welcome page."""

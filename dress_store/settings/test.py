@@ -20,11 +20,16 @@ ALLOWED_HOSTS = ["*"]
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/dress_store"),
 }
-# Database 1, and a prefix per pytest-xdist worker: tests clear their own keys and no one else's.
-# The limits share the server (tests fill no cache to its ceiling).
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/1")
-REDIS_LIMITS_URL = env("REDIS_LIMITS_URL", default=REDIS_URL)
+# Database 1, and under pytest-xdist one database after it per worker (gw0: 2, gw1: 3), as the
+# deployed stacks the tests start use the database unprefixed, as production does; a prefix per
+# worker besides: tests clear their own keys and no one else's. The limits share the server
+# (tests fill no cache to its ceiling).
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/1")
+if WORKER.startswith("gw"):
+    base, _, number = REDIS_URL.rpartition("/")
+    REDIS_URL = f"{base}/{int(number or 0) + 1 + int(WORKER[2:])}"
+REDIS_LIMITS_URL = env("REDIS_LIMITS_URL", default=REDIS_URL)
 CACHES = store_caches(cache_url=REDIS_URL, limits_url=REDIS_LIMITS_URL, prefix=f"test-{WORKER}-")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -48,7 +53,8 @@ GITHUB_CLIENT_SECRET = "standin-client-secret"  # noqa: S105
 SOCIALACCOUNT_PROVIDERS = {
     "github": github_provider(GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, GITHUB_URL)
 }
-MEDIA_ROOT = BASE_DIR / ".test-media"
+# One folder per pytest-xdist worker: each removes its own when it ends.
+MEDIA_ROOT = BASE_DIR / ".test-media" / WORKER
 SERVE_MEDIA = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
