@@ -16,7 +16,6 @@ bench/run.py's scratch database (its own name) and wrk runner.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import re
 import ssl
@@ -50,32 +49,7 @@ def fetch(stack, path: str, cookie: str = "") -> tuple[str, str]:
 def sign_in(stack, variant_id: int) -> str:
     """The Cookie header of a signed-in shopper with a piece in the basket, through Nginx, as a
     browser would have it: the session and the header cookies."""
-    context = ssl.create_default_context(cafile=str(stack.certificate))
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        urllib.request.HTTPSHandler(context=context),
-        urllib.request.HTTPCookieProcessor(jar),
-    )
-    page = opener.open(stack.url + "/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"login": "bench@example.com", "password": bench.PASSWORD, "csrfmiddlewaretoken": token}
-    opener.open(
-        urllib.request.Request(
-            stack.url + "/accounts/login/",
-            data=urllib.parse.urlencode(form).encode(),
-            headers={"Referer": stack.url + "/accounts/login/"},
-        )
-    )
-    opener.open(
-        urllib.request.Request(
-            stack.url + "/basket/add/",
-            data=urllib.parse.urlencode({"variant": variant_id, "quantity": 1}).encode(),
-            headers={"Origin": stack.url},
-        )
-    )
-    cookies = {cookie.name: cookie.value for cookie in jar}
-    return "; ".join(f"{name}={cookies[name]}" for name in ("sessionid", "ds_in", "ds_basket"))
+    return bench.sign_in(stack, variant_id, cookies=("sessionid", "ds_in", "ds_basket"))
 
 
 def app_requests(stack, path: str) -> int:

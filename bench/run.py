@@ -175,8 +175,8 @@ def wrk(url: str, connections: int, duration: int, headers: list[str], cold: boo
     return json.loads(output.strip().splitlines()[-1])
 
 
-def sign_in(stack, variant_id: int) -> str:
-    """A session with a piece in its basket, through Nginx, as a browser would."""
+def browser(stack) -> tuple[urllib.request.OpenerDirector, http.cookiejar.CookieJar]:
+    """An HTTP client to the stack through Nginx that keeps its cookies, as a browser would."""
     context = ssl.create_default_context(cafile=str(stack.certificate))
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(
@@ -184,6 +184,28 @@ def sign_in(stack, variant_id: int) -> str:
         urllib.request.HTTPSHandler(context=context),
         urllib.request.HTTPCookieProcessor(jar),
     )
+    return opener, jar
+
+
+def add_to_basket(opener, stack, variant_id: int) -> None:
+    opener.open(
+        urllib.request.Request(
+            stack.url + "/basket/add/",
+            data=urllib.parse.urlencode({"variant": variant_id, "quantity": 1}).encode(),
+            headers={"Origin": stack.url},
+        )
+    )
+
+
+def cookie_header(jar, names: tuple[str, ...]) -> str:
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    return "; ".join(f"{name}={cookies[name]}" for name in names if name in cookies)
+
+
+def sign_in(stack, variant_id: int, cookies: tuple[str, ...] = ("sessionid",)) -> str:
+    """The Cookie header (`cookies` of those a browser would have) of a signed-in shopper with
+    a piece in the basket, through Nginx."""
+    opener, jar = browser(stack)
     page = opener.open(stack.url + "/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     form = urllib.parse.urlencode(
@@ -196,35 +218,15 @@ def sign_in(stack, variant_id: int) -> str:
             headers={"Referer": stack.url + "/accounts/login/"},
         )
     )
-    opener.open(
-        urllib.request.Request(
-            stack.url + "/basket/add/",
-            data=urllib.parse.urlencode({"variant": variant_id, "quantity": 1}).encode(),
-            headers={"Origin": stack.url},
-        )
-    )
-    session = {cookie.name: cookie.value for cookie in jar}["sessionid"]
-    return f"sessionid={session}"
+    add_to_basket(opener, stack, variant_id)
+    return cookie_header(jar, cookies)
 
 
 def basket_session(stack, variant_id: int) -> str:
     """A shopper's session with a piece in the basket, not signed in, through Nginx."""
-    context = ssl.create_default_context(cafile=str(stack.certificate))
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}),
-        urllib.request.HTTPSHandler(context=context),
-        urllib.request.HTTPCookieProcessor(jar),
-    )
-    opener.open(
-        urllib.request.Request(
-            stack.url + "/basket/add/",
-            data=urllib.parse.urlencode({"variant": variant_id, "quantity": 1}).encode(),
-            headers={"Origin": stack.url},
-        )
-    )
-    session = {cookie.name: cookie.value for cookie in jar}["sessionid"]
-    return f"sessionid={session}"
+    opener, jar = browser(stack)
+    add_to_basket(opener, stack, variant_id)
+    return cookie_header(jar, ("sessionid",))
 
 
 def worker_memory(stack) -> list[dict]:
