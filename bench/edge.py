@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import ssl
 import sys
 import tempfile
 import urllib.parse
@@ -37,10 +36,7 @@ TARGET = 0.3
 
 def fetch(stack, path: str, cookie: str = "") -> tuple[str, str]:
     """(body, X-Cache-Status) of one GET through Nginx."""
-    context = ssl.create_default_context(cafile=str(stack.certificate))
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context)
-    )
+    opener, _jar = bench.browser(stack)
     request = urllib.request.Request(stack.url + path, headers={"Cookie": cookie} if cookie else {})
     with opener.open(request) as response:
         return response.read().decode(), response.headers.get("X-Cache-Status", "")

@@ -109,7 +109,7 @@ def main() -> None:
         from django.conf import settings
 
         session = import_module(settings.SESSION_ENGINE).SessionStore()
-        session["basket_count"] = 1  # what the header reads (checkout.basket.COUNT_KEY)
+        session["basket_count"] = 1  # what the header reads (storefront.personal.BASKET_COUNT_KEY)
         session.save()
         args.cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
     handler = WSGIHandler()

@@ -26,9 +26,6 @@ from .exceptions import BasketError
 from .models import Basket, BasketLine, Order, OrderLine
 
 SESSION_KEY = "basket_id"
-# The basket count the header shows, kept in the session (and mirrored in a cookie for Nginx)
-# so that the header costs no query.
-COUNT_KEY = BASKET_COUNT_KEY
 
 
 def max_per_piece() -> int:
@@ -115,8 +112,8 @@ def remember_count(request, basket: Basket | None = None, *, count: int | None =
     """Keep the header's count in the session (written only when it changed)."""
     if count is None:
         count = sum(basket.lines.values_list("quantity", flat=True)) if basket else 0
-    if hasattr(request, "session") and request.session.get(COUNT_KEY) != count:
-        request.session[COUNT_KEY] = count
+    if hasattr(request, "session") and request.session.get(BASKET_COUNT_KEY) != count:
+        request.session[BASKET_COUNT_KEY] = count
     return count
 
 

@@ -1,7 +1,5 @@
-from storefront.personal import by_ssi
+from storefront.personal import BASKET_COUNT_KEY, by_ssi
 from storefront.shared import mark, rendering_to_share
-
-from .basket import COUNT_KEY
 
 
 def basket(request):
@@ -14,4 +12,4 @@ def basket(request):
     if rendering_to_share(request):
         return {"basket_count": mark("basket_count")}
     session = getattr(request, "session", None)
-    return {"basket_count": session.get(COUNT_KEY, 0) if session is not None else 0}
+    return {"basket_count": session.get(BASKET_COUNT_KEY, 0) if session is not None else 0}

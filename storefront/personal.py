@@ -41,7 +41,8 @@ from django.utils.functional import empty
 from .purge import cache_lifetime
 
 HEADER = "X-SSI"
-# The session key under which checkout keeps the basket's count for the header.
+# The session key under which checkout keeps the basket's count for the header (kept there by
+# every basket change, so that the header costs no query, and mirrored in a cookie for Nginx).
 BASKET_COUNT_KEY = "basket_count"
 SIGNED_IN_COOKIE = "ds_in"
 BASKET_COOKIE = "ds_basket"
